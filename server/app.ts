@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { createNodeWebSocket } from '@hono/node-ws';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { AppContext, AppEnv } from './context.ts';
+import type { HealthResponse } from './wire.ts';
+
+/**
+ * Builds the Hono app. Routes are grouped by concern in their own modules;
+ * this file only wires them in order (auth first, so nothing is born open).
+ */
+export function buildApp(ctx: AppContext) {
+  const app = new Hono<AppEnv>();
+  const { injectWebSocket, upgradeWebSocket } = createNodeWebSocket({ app });
+
+  app.get('/api/health', (c) =>
+    c.json<HealthResponse>({ ok: true, version: ctx.version, uptimeS: Math.round((Date.now() - ctx.startedAt) / 1000) }),
+  );
+  app.get('/api/targets', (c) => c.json(ctx.listTargets()));
+
+  void upgradeWebSocket; // console route joins here
+
+  app.use('/*', serveStatic({ root: './ui/dist' }));
+  app.get('/', serveStatic({ path: './ui/dist/index.html' }));
+  return { app, injectWebSocket };
+}
