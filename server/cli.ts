@@ -13,4 +13,6 @@ program
     await import('./main.ts');
   });
 
+program.addCommand((await import('../bmc-adapters/redfish/cli.ts')).redfishCommand());
+
 await program.parseAsync(process.argv);

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { listenPolicyError } from './tls/listen-policy.ts';
+import { MediaConfigSchema } from './media/media-config.ts';
 
 /**
  * Configuration: a YAML/JSON file (RESCUEBOX_CONFIG or --config), then
@@ -47,6 +49,21 @@ export const ConfigSchema = z.object({
     })
     .default({ enabled: true, machines: 1 }),
   targets: z.array(TargetConfigSchema).default([]),
+  /** HTTPS by default: 'auto' generates a self-signed certificate into <dataDir>/tls unless cert+key are given; 'off' only on loopback. */
+  tls: z
+    .object({
+      mode: z.enum(['auto', 'off']).default('auto'),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+    })
+    .default({ mode: 'auto' }),
+  auth: z
+    .object({
+      /** Origins (scheme://host:port) accepted besides the host the browser addressed, e.g. behind a renaming proxy. */
+      allowedOrigins: z.array(z.string().url()).default([]),
+    })
+    .default({ allowedOrigins: [] }),
+  media: MediaConfigSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -70,6 +87,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.RESCUEBOX_PORT) listen.port = Number(env.RESCUEBOX_PORT);
   if (Object.keys(listen).length) o.listen = listen;
   if (env.RESCUEBOX_DATA_DIR) o.dataDir = env.RESCUEBOX_DATA_DIR;
+  if (env.RESCUEBOX_TLS) o.tls = { mode: env.RESCUEBOX_TLS };
   if (env.RESCUEBOX_LAB) o.lab = { enabled: env.RESCUEBOX_LAB !== '0' && env.RESCUEBOX_LAB !== 'false' };
   return o;
 }
@@ -112,5 +130,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; raw?:
   }
   const parsed = ConfigSchema.safeParse(merge(fromFile, envOverrides(env)));
   if (!parsed.success) throw new ConfigError(formatIssues(source, parsed.error));
+  const refusal = listenPolicyError(parsed.data.listen, parsed.data.tls);
+  if (refusal) throw new ConfigError(`${source}: ${refusal}`);
   return parsed.data;
 }

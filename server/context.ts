@@ -1,6 +1,9 @@
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Identity, TargetSummary } from './wire.ts';
+import type { AppStore } from './store/app-store.ts';
+import type { Access } from './auth/access.ts';
+import type { TargetProber } from './targets/prober.ts';
 
 /** What the HTTP layer needs from the rest of the server; built once in main.ts (or a test). */
 export interface AppContext {
@@ -10,11 +13,17 @@ export interface AppContext {
   startedAt: number;
   /** Current targets as the UI lists them. */
   listTargets(): TargetSummary[];
+  /** Database-backed users, sessions, tokens, audit, targets, secrets (server/store/app-store.ts). */
+  store: AppStore;
+  /** "Test connection" for a stored target; provided by the BMC adapters. */
+  probeTarget?: TargetProber;
 }
 
 /** Hono environment: every handler behind the login finds the caller here. */
 export interface AppEnv {
   Variables: {
     identity: Identity;
+    /** Full caller detail (grants, session/token) set by the auth middleware. */
+    access: Access;
   };
 }

@@ -1,7 +1,11 @@
 import { serve } from '@hono/node-server';
+import { createServer as createHttpsServer } from 'node:https';
 import { buildApp } from './app.ts';
 import { loadConfig, ConfigError } from './config.ts';
 import { createLogger } from './log.ts';
+import { openAppStore } from './store/app-store.ts';
+import { ensureFirstAdmin } from './auth/bootstrap-admin.ts';
+import { ensureCertificate } from './tls/ensure-certificate.ts';
 
 /** `npm start`: load config, bring up the pieces, serve, print the URL. */
 async function main(): Promise<void> {
@@ -16,15 +20,21 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const store = openAppStore({ dataDir: config.dataDir });
+  await ensureFirstAdmin(store.users, store.audit);
+  const tls = config.tls.mode === 'auto' ? ensureCertificate({ dataDir: config.dataDir, cert: config.tls.cert, key: config.tls.key, hostnames: [config.listen.host] }) : undefined;
+  if (tls) console.log(`rescuebox: TLS certificate ${tls.certPath}${tls.generated ? ' (generated now)' : ''}, SHA-256 ${tls.fingerprint256}`);
   const { app, injectWebSocket } = buildApp({
     config,
     log,
     version: '0.1.0',
     startedAt: Date.now(),
     listTargets: () => [],
+    store,
   });
-  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
-    console.log(`rescuebox listening on http://${config.listen.host}:${info.port}/`);
+  const tlsOptions = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
+  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port, ...tlsOptions }, (info) => {
+    console.log(`rescuebox listening on ${tls ? 'https' : 'http'}://${config.listen.host}:${info.port}/`);
   });
   injectWebSocket(server);
 }

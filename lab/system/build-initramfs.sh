@@ -26,7 +26,7 @@ mods="$kdir/modules"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 r="$work/root"
-mkdir -p "$r"/{bin,sbin,etc/acpi/PWRF,proc,sys,dev,tmp,root,run,mnt,lib/modules}
+mkdir -p "$r"/{bin,sbin,etc/acpi/PWRF,proc,sys,dev,tmp,root,run,mnt,lib/modules,var/log}
 cp "$busybox" "$r/bin/busybox"
 # Only the applets the lab needs are linked; `busybox <applet>` reaches the rest.
 for a in $("$busybox" --list); do
@@ -60,7 +60,7 @@ install -m 0644 "$here/rootfs/inittab" "$r/etc/inittab"
 install -m 0644 "$here/rootfs/profile" "$r/etc/profile"
 install -m 0755 "$here/rootfs/power-off" "$r/etc/acpi/PWRF/00000080"
 install -m 0755 "$here/rootfs/lab-load-disks" "$r/sbin/lab-load-disks"
-printf 'PWRF/00000080 PWRF/00000080\n' > "$r/etc/acpid.conf"
+printf 'PWRF PWRF/00000080\n' > "$r/etc/acpid.conf"
 echo "root:x:0:0:root:/root:/bin/sh" > "$r/etc/passwd"
 echo "root:x:0:" > "$r/etc/group"
 echo "$kver" > "$r/etc/lab-kernel"

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from './errors.ts';
 import { migrate } from './migrate.ts';
@@ -19,6 +19,9 @@ export function openDatabase(dataDir: string, file = DB_FILE_NAME): Db {
   const path = join(dataDir, file);
   let db: Db;
   try {
+    // Owner-only before SQLite opens it: the -wal and -shm files inherit these permissions.
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
     db = new Database(path);
   } catch (e) {
     throw new StoreError('E_STORE_OPEN', `${path}: cannot open database: ${(e as Error).message}`);

@@ -1,0 +1,474 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Backoff } from '../../backoff.ts';
+import { DecodeError } from '../../errors.ts';
+import { CMD_CLOSE_SESSION, CMD_GET_CHANNEL_AUTH_CAP, CMD_GET_DEVICE_ID, CMD_SET_SESSION_PRIVILEGE, NETFN_APP, PRIV_ADMIN } from '../codec/commands/netfn.ts';
+import { decodeChannelAuthCapResponse, encodeChannelAuthCapRequest, type ChannelAuthCap } from '../codec/commands/channel-auth.ts';
+import { decodeSetSessionPrivilegeResponse, encodeCloseSessionRequest, encodeSetSessionPrivilegeRequest } from '../codec/commands/session-cmds.ts';
+import { completionCodeName } from '../codec/completion-codes.ts';
+import { AUTH_TYPE_NONE, AUTH_TYPE_RMCPPLUS, decodeIpmi15, encodeIpmi15 } from '../codec/ipmi15.ts';
+import { BMC_SLAVE_ADDR, REMOTE_CONSOLE_SWID, decodeIpmiResponse, encodeIpmiRequest, type IpmiResponse } from '../codec/ipmi-message.ts';
+import { decodeRmcpHeader, RMCP_CLASS_IPMI } from '../codec/rmcp.ts';
+import { PAYLOAD_IPMI, decodeRmcpPlus, encodeRmcpPlus, peekSession, type RmcpPlusKeys } from '../codec/rmcpplus.ts';
+import { safeEqual } from '../crypto/rakp-crypto.ts';
+import type { CipherSuite } from '../crypto/cipher-suites.ts';
+import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { IpmiError } from './errors.ts';
+import { checkAuthCap, runHandshake, type HandshakeResult } from './handshake.ts';
+import { SeqWindow } from './seq-window.ts';
+import type { Workaround } from './workarounds.ts';
+
+/** How a session reaches its BMC: the UDP pool, or a scripted fake in tests. */
+export interface SessionLink {
+  send(buf: Buffer): void;
+  /** A console session id no other session on the same pool uses (the pool demultiplexes on it). */
+  allocateSessionId(): number;
+  releaseSessionId(id: number): void;
+}
+
+export interface SessionOptions {
+  username: string;
+  password: string | Buffer;
+  /** BMC key Kg; omitted = Kuid, as on most BMCs. */
+  kg?: Buffer;
+  /** Proposed in order; default [17, 3]. */
+  cipherSuites?: number[];
+  /** Privilege to request; default 4 (administrator). */
+  privilege?: number;
+  /** Allow suites without integrity + AES (and a BMC that claims no IPMI 2.0). Off by default. */
+  allowInsecure?: boolean;
+  workarounds?: Iterable<Workaround>;
+  clock?: Clock;
+  random?: (n: number) => Buffer;
+  /** First retransmit timeout and per-step handshake timeout; default 1000 ms. */
+  timeoutMs?: number;
+  /** Request retransmissions after the first send; default 3. */
+  retries?: number;
+  /** Full handshakes tried before giving up; default 3. */
+  handshakeAttempts?: number;
+  /** Idle period before a keepalive Get Device ID; default 30000 ms; 0 disables. */
+  keepaliveMs?: number;
+  /** Set the name-only lookup bit in RAKP1 (what ipmitool and FreeIPMI do); default true. */
+  nameOnlyLookup?: boolean;
+}
+
+export type SessionState = 'idle' | 'handshake' | 'active' | 'closed';
+
+/** What arrives, already decoded, for the waiters. */
+export type Inbound = { kind: 'ipmi15'; msg: IpmiResponse } | { kind: 'setup'; payloadType: number; payload: Buffer } | { kind: 'ipmi'; msg: IpmiResponse };
+
+export interface SessionEvents {
+  /** A session payload other than an IPMI message (SOL), in arrival order, duplicates removed. */
+  payload: [payloadType: number, payload: Buffer];
+  /** The session died (keepalive failed / BMC stopped answering). A later request logs in again. */
+  lost: [reason: string];
+  active: [];
+  warning: [message: string];
+}
+
+interface Waiter {
+  match(p: Inbound): boolean;
+  resolve(p: Inbound): void;
+  reject(e: Error): void;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  retries?: number;
+  /** Do not log in again on timeout (used by the keepalive, close, and the handshake itself). */
+  noRelogin?: boolean;
+}
+
+export interface Resolved {
+  username: Buffer;
+  password: Buffer;
+  kg?: Buffer;
+  suites: number[];
+  privilege: number;
+  allowInsecure: boolean;
+  workarounds: ReadonlySet<Workaround>;
+  clock: Clock;
+  random: (n: number) => Buffer;
+  timeoutMs: number;
+  retries: number;
+  handshakeAttempts: number;
+  keepaliveMs: number;
+  nameOnlyLookup: boolean;
+}
+
+export class IpmiSession extends EventEmitter<SessionEvents> {
+  state: SessionState = 'idle';
+  /** The suite in use once active. */
+  suite: CipherSuite | undefined;
+  authCap: ChannelAuthCap | undefined;
+  readonly opts: Resolved;
+  readonly stats = { sent: 0, received: 0, dropped: 0, duplicates: 0, retransmits: 0, handshakes: 0, decodeErrors: 0 };
+  consoleSessionId = 0;
+  bmcSessionId = 0;
+  private keys: RmcpPlusKeys = {};
+  private outSeq = 0;
+  private readonly window = new SeqWindow();
+  private rqSeq = 0;
+  private tagCounter = 0;
+  private readonly waiters = new Set<Waiter>();
+  private opening: Promise<void> | undefined;
+  private keepaliveTimer: TimerHandle | undefined;
+  private lastActivity = 0;
+
+  constructor(
+    private readonly link: SessionLink,
+    options: SessionOptions,
+  ) {
+    super();
+    const pw = typeof options.password === 'string' ? Buffer.from(options.password, 'utf8') : options.password;
+    if (pw.length > 20) throw new RangeError('IPMI 2.0 passwords are at most 20 bytes');
+    const username = Buffer.from(options.username, 'utf8');
+    if (username.length > 16) throw new RangeError('IPMI user names are at most 16 bytes');
+    this.opts = {
+      username,
+      password: pw,
+      suites: options.cipherSuites ?? [17, 3],
+      privilege: options.privilege ?? PRIV_ADMIN,
+      allowInsecure: options.allowInsecure ?? false,
+      workarounds: new Set(options.workarounds ?? []),
+      clock: options.clock ?? realClock,
+      random: options.random ?? randomBytes,
+      timeoutMs: options.timeoutMs ?? 1000,
+      retries: options.retries ?? 3,
+      handshakeAttempts: options.handshakeAttempts ?? 3,
+      keepaliveMs: options.keepaliveMs ?? 30000,
+      nameOnlyLookup: options.nameOnlyLookup ?? true,
+    };
+    if (options.kg) this.opts.kg = options.kg;
+  }
+
+  /** A method, not a field test, so TypeScript does not narrow `state` across awaits. */
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  has(w: Workaround): boolean {
+    return this.opts.workarounds.has(w);
+  }
+
+  nextTag(): number {
+    this.tagCounter = (this.tagCounter + 1) & 0xff;
+    return this.tagCounter;
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  /** Feeds one datagram from the BMC. Never throws: bad packets are counted and dropped. */
+  receive(buf: Buffer): void {
+    this.stats.received++;
+    let inbound: Inbound | undefined;
+    try {
+      inbound = this.decode(buf);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.stats.decodeErrors++;
+      this.emit('warning', `dropped packet: ${e.message}`);
+      return;
+    }
+    if (!inbound) {
+      this.stats.dropped++;
+      return;
+    }
+    this.lastActivity = this.opts.clock.now();
+    for (const w of this.waiters) {
+      if (w.match(inbound)) {
+        this.waiters.delete(w);
+        w.resolve(inbound);
+        return;
+      }
+    }
+    this.stats.dropped++; // late answer to a retransmitted request, or unsolicited
+  }
+
+  private decode(buf: Buffer): Inbound | undefined {
+    const h = decodeRmcpHeader(buf);
+    if (h.messageClass !== RMCP_CLASS_IPMI) return undefined; // ASF pong etc.
+    const peek = peekSession(buf);
+    if (peek.authType !== AUTH_TYPE_RMCPPLUS) {
+      const p = decodeIpmi15(buf);
+      // Only the sessionless Get Channel Auth Capabilities is expected in 1.5 framing.
+      if (p.sessionId !== 0) return undefined;
+      return { kind: 'ipmi15', msg: decodeIpmiResponse(p.payload, { verifyChk2: !this.has('nochecksumcheck') }) };
+    }
+    if (peek.payloadType !== undefined && peek.payloadType >= 0x10 && peek.payloadType <= 0x15) {
+      const p = decodeRmcpPlus(buf);
+      return { kind: 'setup', payloadType: p.payloadType, payload: p.payload };
+    }
+    if (this.state !== 'active' && this.state !== 'handshake') return undefined;
+    if (peek.sessionId !== this.consoleSessionId || this.consoleSessionId === 0) return undefined;
+    const p = decodeRmcpPlus(buf, this.keys, safeEqual);
+    // Once integrity/confidentiality are negotiated, a packet without them is forged or stray (§13.28).
+    if ((this.keys.integrity && !p.authenticated) || (this.keys.confidentiality && !p.encrypted)) {
+      this.emit('warning', 'dropped a session packet without the negotiated integrity/encryption');
+      return undefined;
+    }
+    if (!this.window.accept(p.sessionSeq)) {
+      this.stats.duplicates++;
+      return undefined;
+    }
+    if (p.payloadType === PAYLOAD_IPMI) return { kind: 'ipmi', msg: decodeIpmiResponse(p.payload, { verifyChk2: !this.has('nochecksumcheck') }) };
+    // SOL and other payloads go to listeners; a BMC may send SOL before the Activate reply.
+    this.lastActivity = this.opts.clock.now();
+    this.emit('payload', p.payloadType, p.payload);
+    return undefined;
+  }
+
+  /** Waits for a matching inbound packet; registered before the send so synchronous peers work. */
+  wait(match: (p: Inbound) => boolean, timeoutMs: number, what: string): { promise: Promise<Inbound>; cancel(): void } {
+    let timer: TimerHandle | undefined;
+    let waiter!: Waiter;
+    const promise = new Promise<Inbound>((resolve, reject) => {
+      waiter = {
+        match,
+        resolve: (p) => {
+          timer?.cancel();
+          resolve(p);
+        },
+        reject: (e) => {
+          timer?.cancel();
+          reject(e);
+        },
+      };
+    });
+    this.waiters.add(waiter);
+    timer = this.opts.clock.setTimeout(() => {
+      this.waiters.delete(waiter);
+      waiter.reject(new IpmiError('E_IPMI_TIMEOUT', `no answer to ${what} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    return {
+      promise,
+      cancel: () => {
+        this.waiters.delete(waiter);
+        timer?.cancel();
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- outbound
+
+  /** Sends a setup/sessionless RMCP+ packet (session id 0, seq 0, no keys). */
+  sendSetup(payloadType: number, payload: Buffer): void {
+    this.transmit(encodeRmcpPlus({ payloadType, encrypted: false, authenticated: false, sessionId: 0, sessionSeq: 0, payload }));
+  }
+
+  /** Sends a payload inside the session: a fresh sequence number for every transmission (§6.12.13). */
+  sendPayload(payloadType: number, payload: Buffer): void {
+    if (this.state !== 'active' && this.state !== 'handshake') throw new IpmiError('E_IPMI_CLOSED', 'session is not active');
+    this.outSeq = (this.outSeq + 1) >>> 0 || 1;
+    const suite = this.suite;
+    const authenticated = !!this.keys.integrity;
+    const encrypted = !!this.keys.confidentiality && suite !== undefined;
+    this.transmit(encodeRmcpPlus({ payloadType, encrypted, authenticated, sessionId: this.bmcSessionId, sessionSeq: this.outSeq, payload }, this.keys));
+  }
+
+  private transmit(buf: Buffer): void {
+    this.stats.sent++;
+    this.link.send(buf);
+  }
+
+  private nextRqSeq(): number {
+    this.rqSeq = (this.rqSeq + 1) & 0x3f;
+    return this.rqSeq;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Logs in (or returns at once when active). Concurrent callers share one handshake. */
+  open(): Promise<void> {
+    if (this.state === 'closed') return Promise.reject(new IpmiError('E_IPMI_CLOSED', 'session closed'));
+    if (this.state === 'active') return Promise.resolve();
+    this.opening ??= this.login().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async login(): Promise<void> {
+    this.state = 'handshake';
+    try {
+      await checkAuthCap(this);
+      for (let attempt = 1; ; attempt++) {
+        this.stats.handshakes++;
+        try {
+          const r: HandshakeResult = await runHandshake(this);
+          if (this.state !== 'handshake') throw new IpmiError('E_IPMI_CLOSED', 'session closed during login');
+          this.suite = r.suite;
+          this.keys = r.keys;
+          this.bmcSessionId = r.bmcSessionId;
+          this.outSeq = 0;
+          this.window.reset();
+          this.state = 'active';
+          await this.setPrivilege();
+          break;
+        } catch (e) {
+          if (this.isClosed()) throw e;
+          this.forgetSession();
+          this.state = 'handshake';
+          // A lost packet anywhere in setup restarts everything: RAKP1/RAKP3 are never resent alone,
+          // because a BMC that saw them has already moved its state machine on.
+          if (e instanceof IpmiError && e.code === 'E_IPMI_TIMEOUT' && attempt < this.opts.handshakeAttempts) continue;
+          throw e;
+        }
+      }
+    } catch (e) {
+      if (!this.isClosed()) {
+        this.state = 'idle';
+        this.forgetSession();
+      }
+      throw e;
+    }
+    this.lastActivity = this.opts.clock.now();
+    this.scheduleKeepalive();
+    this.emit('active');
+  }
+
+  private async setPrivilege(): Promise<void> {
+    const r = await this.requestRaw(NETFN_APP, CMD_SET_SESSION_PRIVILEGE, encodeSetSessionPrivilegeRequest(this.opts.privilege), { noRelogin: true });
+    if (r.completionCode !== 0) {
+      throw new IpmiError('E_IPMI_PRIVILEGE', `Set Session Privilege Level ${this.opts.privilege} refused: ${completionCodeName(r.completionCode, NETFN_APP, CMD_SET_SESSION_PRIVILEGE)}`, { completionCode: r.completionCode });
+    }
+    const got = r.data.length > 0 ? decodeSetSessionPrivilegeResponse(r.data) : this.opts.privilege;
+    if (got < this.opts.privilege) throw new IpmiError('E_IPMI_PRIVILEGE', `BMC set privilege ${got}, below the requested ${this.opts.privilege}`);
+  }
+
+  /** Allocates a fresh console session id for a new handshake attempt. */
+  renewConsoleSessionId(): number {
+    if (this.consoleSessionId) this.link.releaseSessionId(this.consoleSessionId);
+    this.consoleSessionId = this.link.allocateSessionId();
+    return this.consoleSessionId;
+  }
+
+  private forgetSession(): void {
+    this.keepaliveTimer?.cancel();
+    this.keepaliveTimer = undefined;
+    this.keys = {};
+    this.suite = undefined;
+    this.bmcSessionId = 0;
+    if (this.consoleSessionId) this.link.releaseSessionId(this.consoleSessionId);
+    this.consoleSessionId = 0;
+  }
+
+  /** Declares the session dead; the next request logs in again. */
+  markLost(reason: string): void {
+    if (this.state !== 'active') return;
+    this.state = 'idle';
+    this.forgetSession();
+    this.emit('lost', reason);
+  }
+
+  private scheduleKeepalive(): void {
+    const every = this.opts.keepaliveMs;
+    if (!every) return;
+    this.keepaliveTimer?.cancel();
+    const due = Math.max(1, this.lastActivity + every - this.opts.clock.now());
+    this.keepaliveTimer = this.opts.clock.setTimeout(() => {
+      this.keepaliveTimer = undefined;
+      if (this.state !== 'active') return;
+      if (this.opts.clock.now() - this.lastActivity < every) return this.scheduleKeepalive();
+      this.requestRaw(NETFN_APP, CMD_GET_DEVICE_ID, Buffer.alloc(0), { noRelogin: true }).then(
+        () => this.scheduleKeepalive(),
+        (e: unknown) => this.markLost(`keepalive failed: ${(e as Error).message}`),
+      );
+    }, due);
+  }
+
+  /** Close Session (best effort, one retransmission), then stop for good. Idempotent. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'active') {
+      try {
+        await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: 1 });
+      } catch {
+        // The BMC forgets idle sessions anyway; nothing more to do.
+      }
+    }
+    this.state = 'closed';
+    this.forgetSession();
+    const err = new IpmiError('E_IPMI_CLOSED', 'session closed');
+    for (const w of [...this.waiters]) {
+      this.waiters.delete(w);
+      w.reject(err);
+    }
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /** Sessionless Get Channel Authentication Capabilities in IPMI 1.5 framing (§22.13). */
+  async getChannelAuthCap(): Promise<ChannelAuthCap> {
+    const backoff = new Backoff({ initialMs: this.opts.timeoutMs, maxMs: this.opts.timeoutMs * 2, jitter: 0 });
+    for (let attempt = 0; ; attempt++) {
+      const rqSeq = this.nextRqSeq();
+      const w = this.wait((p) => p.kind === 'ipmi15' && p.msg.rqSeq === rqSeq && p.msg.cmd === CMD_GET_CHANNEL_AUTH_CAP, backoff.next(), 'Get Channel Authentication Capabilities');
+      const msg = encodeIpmiRequest({ rsAddr: BMC_SLAVE_ADDR, netFn: NETFN_APP, rsLun: 0, rqAddr: REMOTE_CONSOLE_SWID, rqSeq, rqLun: 0, cmd: CMD_GET_CHANNEL_AUTH_CAP, data: encodeChannelAuthCapRequest({ channel: 0x0e, ipmi20: true, maxPrivilege: this.opts.privilege }) });
+      this.transmit(encodeIpmi15({ authType: AUTH_TYPE_NONE, sessionSeq: 0, sessionId: 0, payload: msg }));
+      try {
+        const p = await w.promise;
+        if (p.kind !== 'ipmi15') continue;
+        if (p.msg.completionCode !== 0) throw new IpmiError('E_IPMI_CC', `Get Channel Authentication Capabilities: ${completionCodeName(p.msg.completionCode)}`, { completionCode: p.msg.completionCode });
+        this.authCap = decodeChannelAuthCapResponse(p.msg.data);
+        return this.authCap;
+      } catch (e) {
+        if (!(e instanceof IpmiError) || e.code !== 'E_IPMI_TIMEOUT' || attempt >= this.opts.retries) throw e;
+        this.stats.retransmits++;
+      }
+    }
+  }
+
+  /** One IPMI request inside the session, retransmitted with backoff; returns completion code and data. */
+  async requestRaw(netFn: number, cmd: number, data: Buffer, o: RequestOptions = {}): Promise<{ completionCode: number; data: Buffer }> {
+    if (this.state !== 'active') {
+      if (o.noRelogin) throw new IpmiError('E_IPMI_CLOSED', 'session is not active');
+      await this.open();
+    }
+    try {
+      return await this.requestOnce(netFn, cmd, data, o);
+    } catch (e) {
+      // No answer at all usually means the BMC dropped the session (idle timeout): log in again once.
+      if (o.noRelogin || !(e instanceof IpmiError) || e.code !== 'E_IPMI_TIMEOUT' || this.state !== 'active') throw e;
+      this.markLost(`no answer to netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}; logging in again`);
+      await this.open();
+      return this.requestOnce(netFn, cmd, data, o);
+    }
+  }
+
+  /** Like requestRaw but a non-zero completion code becomes E_IPMI_CC. */
+  async request(netFn: number, cmd: number, data: Buffer, o: RequestOptions = {}): Promise<Buffer> {
+    const r = await this.requestRaw(netFn, cmd, data, o);
+    if (r.completionCode !== 0) {
+      throw new IpmiError('E_IPMI_CC', `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}: ${completionCodeName(r.completionCode, netFn, cmd)} (0x${r.completionCode.toString(16)})`, { completionCode: r.completionCode });
+    }
+    return r.data;
+  }
+
+  private async requestOnce(netFn: number, cmd: number, data: Buffer, o: RequestOptions): Promise<{ completionCode: number; data: Buffer }> {
+    const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
+    const retries = o.retries ?? this.opts.retries;
+    const backoff = new Backoff({ initialMs: timeoutMs, maxMs: timeoutMs * 2, factor: 2, jitter: 0 });
+    // Same rqSeq on every retransmission so the BMC can recognise a duplicate command (§6.12.14).
+    const rqSeq = this.nextRqSeq();
+    const msg = encodeIpmiRequest({ rsAddr: BMC_SLAVE_ADDR, netFn, rsLun: 0, rqAddr: REMOTE_CONSOLE_SWID, rqSeq, rqLun: 0, cmd, data });
+    for (let attempt = 0; ; attempt++) {
+      const w = this.wait((p) => p.kind === 'ipmi' && p.msg.rqSeq === rqSeq && p.msg.cmd === cmd && p.msg.netFn === (netFn | 1), backoff.next(), `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}`);
+      try {
+        this.sendPayload(PAYLOAD_IPMI, msg);
+      } catch (e) {
+        w.cancel();
+        throw e;
+      }
+      try {
+        const p = await w.promise;
+        if (p.kind !== 'ipmi') continue;
+        this.lastActivity = this.opts.clock.now();
+        return { completionCode: p.msg.completionCode, data: p.msg.data };
+      } catch (e) {
+        if (!(e instanceof IpmiError) || e.code !== 'E_IPMI_TIMEOUT' || attempt >= retries) throw e;
+        this.stats.retransmits++;
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Helpers shared by the build steps (sourced by build.sh).
+
+# Sets every mtime below $1 to SOURCE_DATE_EPOCH.
+fix_mtimes() { find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +; }
+
+# Sorted, owner-neutral newc cpio of directory $1, compressed with zstd into $2.
+make_cpio() {
+  fix_mtimes "$1"
+  (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0 --reproducible) |
+    zstd -q -19 -T0 >"$2"
+}
+
+# busybox with one link per applet (never over the busybox binary itself).
+install_busybox() {
+  local r=$1 bb
+  bb=$(command -v busybox)
+  mkdir -p "$r/bin" "$r/sbin" "$r/usr/bin" "$r/usr/sbin"
+  cp "$bb" "$r/bin/busybox"
+  for a in $("$bb" --list); do
+    case "$a" in busybox) continue ;; esac
+    [ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+  done
+}
+
+# Copies a dynamically linked binary and its libraries into root $1.
+install_elf() {
+  local r=$1 bin=$2 dest=${3:-$2} lib
+  mkdir -p "$r$(dirname "$dest")"
+  cp -L "$bin" "$r$dest"
+  for lib in $(ldd "$bin" | awk '/=>/ {print $3} /^\s*\/lib/ {print $1}'); do
+    [ -e "$r$lib" ] && continue
+    mkdir -p "$r$(dirname "$lib")"
+    cp -L "$lib" "$r$lib"
+  done
+}
+
+size_of() { stat -c %s "$1"; }
+
+size_report() {
+  local f
+  log "size report (bytes):"
+  for f in "$out/rescuebox-rescue.iso" "$out/vmlinuz" "$out/initrd-rescue.img" "$work/initrd-boot.img" "$out"/system-*.img; do
+    printf '[rescue]   %-28s %10d\n' "$(basename "$f")" "$(size_of "$f")"
+  done
+  printf '[rescue]   %-28s %10d\n' "installer (rb/*.sh)" "$(cat "$here"/installer/*.sh | wc -c)"
+}

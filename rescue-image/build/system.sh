@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# Demo system images: busybox root + kernel + boot initramfs in an xz squashfs
+# (GRUB 2.06's squash4 reads xz, not zstd), plus a manifest JSON.
+#   build_system VERSION good|broken PADDING_MB NAME
+# PADDING_MB of AES-CTR keystream seeded by the version: incompressible and
+# different between versions, so an update rewrites most blocks of a slot.
+build_system() {
+  local ver=$1 kind=$2 pad=$3 name=$4 r="$work/sys-$4"
+  rm -rf "$r"
+  mkdir -p "$r"/{proc,sys,dev,tmp,run,mnt,root,data,boot/efi,etc,opt,usr/lib/rb}
+  install_busybox "$r"
+  cp "$kdir/vmlinuz" "$r/boot/vmlinuz"
+  cp "$work/initrd-boot.img" "$r/boot/initrd.img"
+  install -m 0644 "$here/installer/common.sh" "$r/usr/lib/rb/common.sh"
+  install -m 0644 "$here/installer/env.sh" "$r/usr/lib/rb/env.sh"
+  install -m 0755 "$here/system/rb-slot" "$r/usr/sbin/rb-slot"
+  if [ "$kind" = broken ]; then
+    install -m 0755 "$here/system/init-broken" "$r/sbin/init"
+  else
+    install -m 0755 "$here/system/init" "$r/sbin/init"
+  fi
+  printf 'NAME=rescuebox-demo\nVERSION=%s\nKIND=%s\n' "$ver" "$kind" >"$r/etc/rb-release"
+  echo "root:x:0:0:root:/root:/bin/sh" >"$r/etc/passwd"
+  echo "root:x:0:" >"$r/etc/group"
+  printf 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\nexport PS1="\\h# "\n' >"$r/etc/profile"
+  if [ "$pad" -gt 0 ]; then
+    local key
+    key=$(printf 'rescuebox-demo-%s' "$ver" | sha256sum | cut -c1-64)
+    head -c $((pad * 1048576)) /dev/zero |
+      openssl enc -aes-256-ctr -K "$key" -iv 00000000000000000000000000000000 >"$r/opt/padding.bin"
+  fi
+  fix_mtimes "$r"
+  local img="$out/$name.img"
+  rm -f "$img"
+  mksquashfs "$r" "$img" -comp xz -noappend -all-root -no-xattrs -quiet -no-progress \
+    -processors 2 >/dev/null
+  local sha size
+  sha=$(sha256sum "$img" | cut -d' ' -f1)
+  size=$(size_of "$img")
+  printf '{"name":"rescuebox-demo","version":"%s","kind":"%s","image":"%s","sha256":"%s","size":%s}\n' \
+    "$ver" "$kind" "$name.img" "$sha" "$size" >"$out/$name.json"
+  log "system $name: version $ver ($kind), $size bytes"
+}

@@ -1,0 +1,44 @@
+# shellcheck shell=sh
+# Fresh install onto disk $1: at most five Enter presses plus the IP address
+# (disk, hostname, IP, gateway when static, confirmation).
+default_gw() { # ADDR/PREFIX -> first host of the subnet
+  net=$(ipcalc -n "$1" 2>/dev/null | sed -n 's/^NETWORK=//p')
+  [ -n "$net" ] || return 0
+  echo "${net%.*}.$((${net##*.} + 1))"
+}
+
+do_install() {
+  d=$1
+  ask hostname "Hostname" rescuebox
+  ask ip "IP address/prefix (e.g. 192.0.2.10/24), or dhcp" dhcp
+  gw=""
+  if [ "$ip" != dhcp ]; then
+    case "$ip" in */*) ;; *) ip="$ip/24" ;; esac
+    ask gw "Gateway" "$(default_gw "$ip")"
+  fi
+  confirm confirm "Erase /dev/$d ($(disk_size_mib "$d") MiB) and install" || return 1
+  RB_T_INSTALL=$(rb_now)
+  rb_step install start "disk=/dev/$d"
+  rb_phase fetch-wait
+  fetch_wait || return 1
+  id=$(hexdump -n 4 -e '4/1 "%02x"' /dev/urandom)
+  rb_phase partition
+  partition_disk "$d" "$id" $(( (IMG_SIZE + 65536) / 1048576 + 1 )) || return 1
+  rb_ok "disk=/dev/$d" "id=$id"
+  rb_phase mkfs
+  mkfs_all "$d" || { rb_fail "disk=/dev/$d"; return 1; }
+  rb_ok
+  rb_phase write
+  slot_write "$(part_dev "$d" 2)" "$IMG_FILE" "$IMG_SHA" || return 1
+  CFG_hostname=$hostname CFG_ip=$ip CFG_gw=$gw CFG_dns=${rb_dns:-} CFG_keep=${rb_keep:-/root} CFG_version=$IMG_VERSION
+  slot_write_config "$(part_dev "$d" 2)"
+  rb_ok slot=A "version=$IMG_VERSION"
+  rb_phase bootloader
+  esp_mount "$id" || { rb_fail reason=esp-mount; return 1; }
+  boot_install "$d" || { rb_fail; return 1; }
+  rb_id=$id rb_default=A rb_trial="" rb_tries="" rb_fallback="" rb_ver_A=$IMG_VERSION rb_ver_B=""
+  env_write "$ESP_ENV" || { rb_fail reason=env; return 1; }
+  umount /tmp/rb-esp
+  rb_ok
+  rb_step done slot=A "version=$IMG_VERSION" "disk=/dev/$d" "$(rb_since "$RB_T_INSTALL")"
+}

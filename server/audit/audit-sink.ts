@@ -1,0 +1,21 @@
+/**
+ * What any part of the server needs to put an action on the record. The
+ * console hub, power/boot/media routes and the playbook engine receive this
+ * interface, not the database.
+ */
+export type AuditOutcome = 'ok' | 'denied' | 'error';
+
+export interface AuditEntry {
+  /** Login name (Identity.user) or "playbook:<run-id>". */
+  user: string;
+  /** Dotted verb: "power.cycle", "console.lock.takeover", "user.create" ... */
+  action: string;
+  target?: string | null;
+  outcome: AuditOutcome;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditSink {
+  /** Durable when it returns (one committed transaction per entry). */
+  record(entry: AuditEntry): void;
+}
