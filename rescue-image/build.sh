@@ -39,7 +39,7 @@ build_initramfs rescue "$work/initrd-rescue.img"
 build_system 1 good  4 system-v1
 build_system 2 good  4 system-v2
 build_system 0 broken 1 system-broken
-build_system 3 good 55 system-big
+build_system 3 good 50 system-big
 build_iso "$out/rescuebox-rescue.iso"
 cp "$here/answers.example" "$out/answers.example"
 cp "$work/initrd-rescue.img" "$out/initrd-rescue.img"

@@ -21,6 +21,8 @@ export interface LabVmOptions {
   stateDir: string;
   serialPort: number;
   accel?: Accel;
+  /** Serve the serial port as telnet (QEMU telnet=on: negotiation, IAC BRK = serial break). Default raw. */
+  serialTelnet?: boolean;
   /** How long QEMU may take to dial QMP after spawn. */
   startDeadlineMs?: number;
   /** How long `stop()` waits for QMP quit before SIGKILL. */
@@ -197,7 +199,7 @@ export class LabVm extends EventEmitter<{ power: [VmPower]; exit: [VmExit]; qmpE
       qmpServer.once('error', rej);
       qmpServer.listen(sock.path, () => res());
     });
-    const args = buildQemuArgs(this.spec, { accel, serialPort: this.serialPort, boot, pidfile: this.pidfile, qmpSocket: sock.path, ovmfVars });
+    const args = buildQemuArgs(this.spec, { accel, serialPort: this.serialPort, boot, pidfile: this.pidfile, qmpSocket: sock.path, ovmfVars, serialTelnet: this.opts.serialTelnet });
     const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', qemuBinary, ...args]] : [qemuBinary, args];
     const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     let resolveExit!: (e: VmExit) => void;

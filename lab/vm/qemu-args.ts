@@ -36,6 +36,7 @@ export interface QemuArgsContext {
   qmpSocket: string;
   /** Per-VM OVMF_VARS copy, when firmware is uefi. */
   ovmfVars?: string;
+  serialTelnet?: boolean;
 }
 
 /** The kernel command line of the lab system; rb.id becomes the guest hostname. */
@@ -63,7 +64,7 @@ export function buildQemuArgs(spec: LabVmSpec, ctx: QemuArgsContext): string[] {
     // QEMU dials our unix socket: no polling for a socket file to appear.
     '-chardev', `socket,id=qmp,path=${ctx.qmpSocket}`,
     '-mon', 'chardev=qmp,mode=control',
-    '-chardev', `socket,id=ser0,host=127.0.0.1,port=${ctx.serialPort},server=on,wait=off,nodelay=on`,
+    '-chardev', `socket,id=ser0,host=127.0.0.1,port=${ctx.serialPort},server=on,wait=off,nodelay=on${ctx.serialTelnet ? ',telnet=on' : ''}`,
     '-serial', 'chardev:ser0',
     '-smbios', `type=1,manufacturer=rescuebox,product=lab,serial=${spec.id}`,
   ];

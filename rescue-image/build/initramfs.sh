@@ -74,6 +74,6 @@ build_initramfs() {
   fi
   # shellcheck disable=SC2086
   install_modules "$r" $mods
-  make_cpio "$r" "$img"
+  if [ "$profile" = rescue ]; then make_cpio "$r" "$img" xz; else make_cpio "$r" "$img" zstd; fi
   log "initramfs $profile: $(size_of "$img") bytes, $(find "$r/lib/modules" -name '*.ko' | wc -l) modules"
 }

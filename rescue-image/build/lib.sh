@@ -4,11 +4,12 @@
 # Sets every mtime below $1 to SOURCE_DATE_EPOCH.
 fix_mtimes() { find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +; }
 
-# Sorted, owner-neutral newc cpio of directory $1, compressed with zstd into $2.
+# Sorted, owner-neutral newc cpio of directory $1, compressed into $2 with
+# $3: xz (smaller: the ISO) or zstd (faster to unpack: installed systems).
 make_cpio() {
   fix_mtimes "$1"
   (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0 --reproducible) |
-    zstd -q -19 -T0 >"$2"
+    if [ "${3:-zstd}" = xz ]; then xz -9 --check=crc32 -T2; else zstd -q -19 -T2; fi >"$2"
 }
 
 # busybox with one link per applet (never over the busybox binary itself).

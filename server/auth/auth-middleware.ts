@@ -62,17 +62,30 @@ export function authMiddleware(deps: AuthMiddlewareDeps): MiddlewareHandler<AppE
     if (upgrade && access.via === 'session' && origin === undefined) {
       throw new ApiError(403, 'E_ORIGIN', 'a WebSocket upgrade with a session cookie must carry Origin', 'origin');
     }
-    if (!SAFE_METHODS.has(method)) {
+    const unsafe = !SAFE_METHODS.has(method);
+    const refuse = (e: ApiError): never => {
+      recordRefusal(deps, access.username, method, path, e.code);
+      throw e;
+    };
+    if (unsafe) {
       if (access.via === 'session' && !csrfMatches(deps.store.csrfKey, access.sessionToken as string, c.req.header(CSRF_HEADER))) {
-        throw new ApiError(403, 'E_CSRF', `missing or wrong ${CSRF_HEADER} header (GET /api/me returns it)`, CSRF_HEADER);
+        refuse(new ApiError(403, 'E_CSRF', `missing or wrong ${CSRF_HEADER} header (GET /api/me returns it)`, CSRF_HEADER));
       }
       if (!atLeast(access.best(), 'operator') && !isSelfService(method, path)) {
-        throw new ApiError(403, 'E_FORBIDDEN', `${method} ${path} needs role operator`);
+        refuse(new ApiError(403, 'E_FORBIDDEN', `${method} ${path} needs role operator`));
       }
     }
     const { sessionToken: _s, ...rest } = access;
     c.set('access', rest);
     c.set('identity', { user: access.username, role: access.role });
-    return next();
+    await next();
+    // Route-level refusals (requireRole) are on the record too, for every unsafe call.
+    if (unsafe && c.res.status === 403) recordRefusal(deps, access.username, method, path, 'E_FORBIDDEN');
   };
+}
+
+/** A logged-in user tried to change something and was refused: that attempt belongs in the audit. */
+function recordRefusal(deps: AuthMiddlewareDeps, user: string, method: string, path: string, code: string): void {
+  const target = /^\/api\/targets\/([^/]+)/.exec(path)?.[1] ?? null;
+  deps.store.audit.record({ user, action: 'http.refused', target, outcome: 'denied', detail: { method, path, code } });
 }

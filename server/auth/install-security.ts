@@ -13,7 +13,8 @@ import { registerTargetRoutes } from '../targets/target-routes.ts';
  * registered before or after it, WebSocket upgrades included.
  */
 export function installSecurity(app: Hono<AppEnv>, ctx: AppContext): void {
-  app.use('*', secureHeaders());
+  // No HSTS: with the self-signed first-start certificate it would stop browsers offering to proceed, locking users out.
+  app.use('*', secureHeaders({ strictTransportSecurity: false, xFrameOptions: 'DENY' }));
   app.use(
     '*',
     authMiddleware({

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { Role } from '../wire.ts';
 import { atLeast } from './roles.ts';
@@ -20,8 +20,8 @@ export function requireRole(need: Role, opts: { targetParam?: string } = {}): Mi
 }
 
 /** Same test for code that is not a route (e.g. the console's rw mode inside the WebSocket handler). */
-export function hasRole(c: { get(k: 'access'): AppEnv['Variables']['access'] }, need: Role, targetId?: string): boolean {
-  const access = c.get('access');
+export function hasRole(c: Context<AppEnv>, need: Role, targetId?: string): boolean {
+  const access = c.get('access') as AppEnv['Variables']['access'] | undefined;
   if (!access) return false;
   return atLeast(targetId !== undefined ? access.roleFor(targetId) : access.role, need);
 }

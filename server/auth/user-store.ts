@@ -80,6 +80,10 @@ export class UserStore {
     // Unknown users still pay for one hash so timing does not reveal which names exist.
     const ok = await this.hasher.verify(password, r?.password_hash ?? (await this.dummyHash()));
     if (!r || !ok || r.disabled) return undefined;
+    // Hashes made with a lower cost (older build, test data) are upgraded while the password is at hand.
+    if (Number(r.password_hash.split('$')[1]) < this.hasher.logN) {
+      this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(await this.hasher.hash(password), r.id);
+    }
     return this.toUser(r);
   }
 

@@ -7,11 +7,13 @@ const { SerializeAddon } = serializePkg;
 
 /**
  * Headless terminal mirroring one console, so a viewer that cannot be given
- * the missing bytes gets the screen instead. xterm parses asynchronously and
- * throws past 50 MB of unparsed input, so feeding is flow-controlled: past
- * `maxBacklogBytes` the mirror stops taking live data and, once parsed up,
- * catches up from the ring (or, if the ring moved on, resets and replays all
- * the ring holds — the screen is then a best effort).
+ * the missing bytes gets the screen instead. Parsing costs more CPU than
+ * everything else in the hub, so the mirror only keeps up while output is
+ * modest: once more than `maxBacklogBytes` await parsing it stops taking
+ * live data ("behind") and spends nothing during a flood. `snapshot()` then
+ * catches up from the ring first, or, if the ring has moved past what it
+ * parsed, resets and replays the last `maxReplayBytes` — a best effort
+ * screen, which is all a flood leaves worth showing.
  */
 export interface ScreenSnapshot {
   /** Stream offset the screen corresponds to: the next byte after it. */
@@ -26,6 +28,7 @@ export interface ScreenMirrorOptions {
   rows: number;
   scrollback?: number;
   maxBacklogBytes?: number;
+  maxReplayBytes?: number;
 }
 
 type HeadlessTerminal = InstanceType<typeof Terminal>;
@@ -35,14 +38,15 @@ export class ScreenMirror {
   private readonly ring: RingBuffer;
   private readonly scrollback: number;
   private readonly maxBacklog: number;
+  private readonly maxReplay: number;
   private cols: number;
   private rows: number;
   private term: HeadlessTerminal | null = null;
   private serializer: Serializer | null = null;
   /** Offset up to which bytes were handed to xterm. */
   private fedOffset: number;
-  /** Offset up to which xterm has parsed. */
-  private parsedOffset: number;
+  /** Bytes handed to xterm and not parsed yet. */
+  private unparsed = 0;
   private behind = false;
   private disposed = false;
 
@@ -52,11 +56,11 @@ export class ScreenMirror {
     this.rows = opts.rows;
     this.scrollback = opts.scrollback ?? 500;
     this.maxBacklog = opts.maxBacklogBytes ?? 1024 * 1024;
+    this.maxReplay = opts.maxReplayBytes ?? 1024 * 1024;
     this.fedOffset = opts.ring.head;
-    this.parsedOffset = opts.ring.head;
   }
 
-  /** True while live data is skipped and the mirror catches up from the ring. */
+  /** True while live data is skipped; the next snapshot catches up from the ring. */
   get isBehind(): boolean {
     return this.behind;
   }
@@ -65,11 +69,10 @@ export class ScreenMirror {
     if (this.disposed || this.behind) return;
     if (offset !== this.fedOffset) {
       this.behind = true;
-      this.catchUp();
       return;
     }
     this.write(bytes);
-    if (this.fedOffset - this.parsedOffset > this.maxBacklog) this.behind = true;
+    if (this.unparsed > this.maxBacklog) this.behind = true;
   }
 
   resize(cols: number, rows: number): void {
@@ -81,6 +84,7 @@ export class ScreenMirror {
   /** The screen at some offset >= ring.start at the time of the call (usually the head). */
   snapshot(): Promise<ScreenSnapshot> {
     const term = this.terminal();
+    if (this.behind && !this.disposed) this.catchUp();
     const offset = this.fedOffset;
     return new Promise((resolve, reject) => {
       if (this.disposed) {
@@ -111,26 +115,22 @@ export class ScreenMirror {
   private write(bytes: Uint8Array): void {
     const n = bytes.length;
     this.fedOffset += n;
+    this.unparsed += n;
     this.terminal().write(bytes, () => {
-      this.parsedOffset += n;
-      if (this.behind && this.parsedOffset === this.fedOffset) this.catchUp();
+      this.unparsed -= n;
     });
   }
 
+  /** Feeds everything the ring holds past what was fed (or a reset plus the tail), up to the head. */
   private catchUp(): void {
-    if (this.disposed || this.parsedOffset !== this.fedOffset) return;
     const head = this.ring.head;
-    if (this.fedOffset === head) {
-      this.behind = false;
-      return;
-    }
     if (this.fedOffset < this.ring.start || this.fedOffset > head) {
-      this.terminal().reset();
-      this.fedOffset = this.parsedOffset = this.ring.start;
+      // RIS through the write queue, so bytes still waiting to be parsed land before the reset, not after.
+      this.terminal().write('\x1bc');
+      this.fedOffset = Math.max(this.ring.start, head - this.maxReplay);
     }
-    const to = Math.min(head, this.fedOffset + this.maxBacklog);
-    const piece = this.ring.read(this.fedOffset, to);
-    if (piece === 'gone') return; // cannot happen: checked above
-    this.write(piece);
+    const piece = this.ring.read(this.fedOffset, head);
+    if (piece !== 'gone' && piece.length > 0) this.write(piece);
+    this.behind = false;
   }
 }

@@ -80,4 +80,7 @@ test('tag grants: a viewer who is operator on rack-a only', async () => {
   assert.equal(res.status, 501);
   res = await fetch(`${srv.baseUrl}/api/targets/in-b/test-connection`, { method: 'POST', headers: s.headers });
   assert.equal(res.status, 403);
+  const refused = store.audit.query({ user: 'rackop', target: 'in-b' });
+  assert.equal(refused[0]?.action, 'http.refused', 'the refused attempt is on the record');
+  assert.equal(refused[0]?.outcome, 'denied');
 });

@@ -46,7 +46,7 @@ test('kill -9 during audited writes: integrity ok, no torn audit rows, no secret
   const psSnapshots: string[] = [];
   let next = 0;
   let killed = false;
-  const KILL_AFTER = 120;
+  const KILL_AFTER = 60;
   async function worker(): Promise<void> {
     while (!killed) {
       const id = `t-${next++}`;
@@ -57,7 +57,7 @@ test('kill -9 during audited writes: integrity ok, no torn audit rows, no secret
       } catch {
         return; // the server is gone
       }
-      if (acked.length >= (psSnapshots.length + 1) * 40) psSnapshots.push(spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout);
+      if (acked.length >= (psSnapshots.length + 1) * 20) psSnapshots.push(spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout);
       if (acked.length >= KILL_AFTER && !killed) {
         killed = true;
         child.kill('SIGKILL');

@@ -6,9 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { TcpTransport } from '../../bmc-adapters/tcp/tcp-transport.ts';
 import { ConsoleHub } from '../../server/console/console-hub.ts';
-import { PlainTcpTransport } from '../console/helpers/plain-tcp-transport.ts';
+
 import { TcpPeer } from '../console/helpers/tcp-peer.ts';
 import { TestViewer, serveConsoles } from '../console/helpers/ws-harness.ts';
 import type { BenchRow } from './types.ts';
@@ -66,7 +68,7 @@ async function latency(): Promise<BenchRow[]> {
   const port = await peer.listen();
   const hub = newHub();
   const connected = once(peer, 'connection');
-  hub.add({ id: 'echo', kind: 'tcp', transport: new PlainTcpTransport('127.0.0.1', port) });
+  hub.add({ id: 'echo', kind: 'tcp', transport: new TcpTransport({ host: '127.0.0.1', port, telnet: 'off', backoff: { initialMs: 20, maxMs: 200 } }) });
   await connected;
   const srv = await serveConsoles(hub);
   try {
@@ -81,7 +83,7 @@ async function latency(): Promise<BenchRow[]> {
       { area: AREA, metric: 'direct TCP echo RTT p50 / p99', value: `${round(percentile(tcp, 50))} / ${round(percentile(tcp, 99))}`, unit: 'ms', note: `${n} samples` },
       { area: AREA, metric: 'ws→hub→TCP echo→ws RTT p50 / p99', value: `${round(percentile(ws, 50))} / ${round(percentile(ws, 99))}`, unit: 'ms', note: `${n} samples, client in-process` },
       { area: AREA, metric: 'echo latency added p50', value: round(added50), unit: 'ms', target: '<= 1 ms', ok: added50 <= 1 },
-      { area: AREA, metric: 'echo latency added p99', value: round(added99), unit: 'ms' },
+      { area: AREA, metric: 'echo latency added p99', value: round(added99), unit: 'ms', note: `load avg ${round(loadavg()[0] ?? 0, 1)} on ${availableParallelism()} CPUs` },
     ];
   } finally {
     await srv.close();
@@ -91,12 +93,13 @@ async function latency(): Promise<BenchRow[]> {
 }
 
 /** Peer pushes `totalBytes` with at most `window` bytes not yet received by every viewer. */
-async function throughput(viewerCount: number, totalBytes: number): Promise<{ mbps: number; lost: number; snapshots: number }> {
+async function throughput(viewerCount: number, totalBytes: number): Promise<{ mbps: number; lost: number; snapshots: number; cpuS: number }> {
+  const cpu0 = process.cpuUsage();
   const peer = new TcpPeer({ echo: false });
   const port = await peer.listen();
   const hub = newHub();
   const connected = once(peer, 'connection');
-  hub.add({ id: 'flood', kind: 'tcp', transport: new PlainTcpTransport('127.0.0.1', port) });
+  hub.add({ id: 'flood', kind: 'tcp', transport: new TcpTransport({ host: '127.0.0.1', port, telnet: 'off', backoff: { initialMs: 20, maxMs: 200 } }) });
   await connected;
   const srv = await serveConsoles(hub);
   const viewers: TestViewer[] = [];
@@ -128,7 +131,8 @@ async function throughput(viewerCount: number, totalBytes: number): Promise<{ mb
       snapshots += s.snapshots;
       lost += sent - (s.snapshots === 0 && s.start === 0 ? s.bytes.length : 0);
     }
-    return { mbps: sent / 1e6 / secs, lost, snapshots };
+    const cpu = process.cpuUsage(cpu0);
+    return { mbps: sent / 1e6 / secs, lost, snapshots, cpuS: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await Promise.all(viewers.map((v) => v.close()));
     await srv.close();
@@ -158,7 +162,7 @@ export async function run(): Promise<BenchRow[]> {
       value: round(r.mbps, 1),
       unit: 'MB/s',
       ...(viewers === 1 ? { target: '>= 20 MB/s', ok: r.mbps >= 20 && r.lost === 0 } : {}),
-      note: `${mb} MiB per viewer, ${r.lost} bytes lost, ${r.snapshots} resyncs`,
+      note: `${mb} MiB per viewer, ${r.lost} bytes lost, ${r.snapshots} resyncs; ${round(r.cpuS, 1)} CPU-s in this process incl. the viewers and the peer (load avg ${round(loadavg()[0] ?? 0, 1)})`,
     });
   }
   for (const n of [100, 1000]) {

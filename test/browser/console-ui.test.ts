@@ -91,7 +91,7 @@ async function openConsole(page: Page, url: string, target = 'lab-1'): Promise<v
   await waitForAttr(page, 'data-conn', 'open');
 }
 
-describe('console UI in chromium', { timeout: 120_000 }, () => {
+describe('console UI in chromium', { timeout: 240_000 }, () => {
   let app: Appliance;
   let browser: Browser;
   const tag = randomBytes(4).toString('hex');
@@ -172,10 +172,10 @@ describe('console UI in chromium', { timeout: 120_000 }, () => {
   });
 
   test('the console comes back by itself after the upstream is cut', async () => {
-    app.cutUpstream();
+    await app.cutUpstream();
     await waitForAttr(a, 'data-conn', 'reconnecting');
     await waitForAttr(c, 'data-conn', 'reconnecting');
-    app.restoreUpstream();
+    await app.restoreUpstream();
     await waitForAttr(a, 'data-conn', 'open');
     await waitForAttr(b, 'data-conn', 'open');
     await typeInTerminal(b, `echo rb-${tag}-four`);

@@ -4,8 +4,9 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TcpTransport } from '../../bmc-adapters/tcp/tcp-transport.ts';
 import { ConsoleHub } from '../../server/console/console-hub.ts';
-import { PlainTcpTransport } from './helpers/plain-tcp-transport.ts';
+
 import { TcpPeer } from './helpers/tcp-peer.ts';
 import { readTranscripts } from './helpers/transcript-reader.ts';
 import { TestViewer, serveConsoles } from './helpers/ws-harness.ts';
@@ -23,7 +24,7 @@ const viewers: TestViewer[] = [];
 before(async () => {
   const port = await peer.listen();
   const connected = once(peer, 'connection');
-  hub.add({ id: 'lab-1', kind: 'tcp', transport: new PlainTcpTransport('127.0.0.1', port) });
+  hub.add({ id: 'lab-1', kind: 'tcp', transport: new TcpTransport({ host: '127.0.0.1', port, telnet: 'off', backoff: { initialMs: 20, maxMs: 200 } }) });
   await connected;
   const s = await serveConsoles(hub);
   base = s.base;

@@ -192,3 +192,13 @@ test('no resume point: snapshot of the screen, then live', async () => {
   transport.emitData('ls\r\n');
   await v.waitFor(() => v.nextOffset() === hub.require(id).head, 'live');
 });
+
+test('removing a target tells its viewers and closes their sockets', async () => {
+  const { id } = addTarget();
+  const v = await connect(id);
+  const closed = new Promise<number>((resolve) => v.ws.once('close', (code: number) => resolve(code)));
+  await hub.remove(id);
+  assert.equal(await closed, 1001);
+  assert.equal(v.controlsOf('conn').at(-1)?.state, 'closed');
+  assert.equal(hub.get(id), undefined);
+});

@@ -19,14 +19,37 @@ import { createLogger } from '../../server/log.ts';
 import { openAppStore, type AppStore } from '../../server/store/app-store.ts';
 import { ensureFirstAdmin } from '../../server/auth/bootstrap-admin.ts';
 import { ConsoleHub } from '../../server/console/console-hub.ts';
-import { LabVm } from '../../lab/vm/lab-vm.ts';
-import { freeTcpPort } from '../../lab/vm/ports.ts';
+import { LabManager } from '../../lab/lab-manager.ts';
+import type { LabVm } from '../../lab/vm/lab-vm.ts';
 import { TcpTransport } from '../../bmc-adapters/tcp/tcp-transport.ts';
 
 export interface ApplianceOptions {
   adminPassword?: string;
   /** Start the lab VM (default true); false gives an appliance with no targets. */
   lab?: boolean;
+  /** How long the VM may take to print its shell prompt (TCG on a loaded host: ~30 s). */
+  bootTimeoutMs?: number;
+}
+
+/** Resolves once the console's output so far matches `re`; rejects after the deadline. */
+function waitForOutput(transport: TcpTransport, re: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer): void => {
+      seen = (seen + chunk.toString('latin1')).slice(-65536);
+      if (re.test(seen)) done();
+    };
+    const timer = setTimeout(() => {
+      transport.off('data', onData);
+      reject(new Error(`lab-1: no ${re} on the console within ${timeoutMs} ms; last output: ${JSON.stringify(seen.slice(-200))}`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      transport.off('data', onData);
+      resolve();
+    };
+    transport.on('data', onData);
+  });
 }
 
 export interface Appliance {
@@ -38,21 +61,23 @@ export interface Appliance {
   store: AppStore;
   vm: LabVm | null;
   /** Drops the hub's TCP connection to the VM and refuses reconnects until restoreUpstream(). */
-  cutUpstream(): void;
-  restoreUpstream(): void;
+  cutUpstream(): Promise<void>;
+  restoreUpstream(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A TCP relay 127.0.0.1:<port> -> 127.0.0.1:<target> that can be cut and restored. */
+/**
+ * A TCP relay 127.0.0.1:<port> -> 127.0.0.1:<target>. Cutting it closes the
+ * listener (new connects are refused, like a dead console server) and drops
+ * the open connections; restoring listens again on the same port.
+ */
 class Relay {
-  private server: Server;
+  private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private cut = false;
   port = 0;
 
   constructor(private readonly targetPort: number) {
     this.server = createServer((client) => {
-      if (this.cut) return void client.destroy();
       const upstream = connect(this.targetPort, '127.0.0.1');
       this.sockets.add(client).add(upstream);
       const drop = (): void => {
@@ -71,19 +96,23 @@ class Relay {
   async listen(): Promise<void> {
     await new Promise<void>((res, rej) => {
       this.server.once('error', rej);
-      this.server.listen(0, '127.0.0.1', () => res());
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', rej);
+        res();
+      });
     });
     this.port = (this.server.address() as AddressInfo).port;
   }
 
-  setCut(cut: boolean): void {
-    this.cut = cut;
-    if (cut) for (const s of this.sockets) s.destroy();
+  async cut(): Promise<void> {
+    const closed = new Promise<void>((res) => this.server.close(() => res()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await closed;
   }
 
-  close(): Promise<void> {
-    this.setCut(true);
-    return new Promise((res) => this.server.close(() => res()));
+  async close(): Promise<void> {
+    if (this.server.listening) await this.cut();
   }
 }
 
@@ -102,15 +131,18 @@ export async function startAppliance(opts: ApplianceOptions = {}): Promise<Appli
   const cleanup: (() => Promise<void>)[] = [];
   try {
     if (opts.lab !== false) {
-      vm = new LabVm({ id: 'lab-1' }, { stateDir: join(dataDir, 'lab', 'lab-1'), serialPort: await freeTcpPort() });
+      const lab = new LabManager({ stateDir: join(dataDir, 'lab') });
+      cleanup.push(() => lab.dispose());
+      vm = await lab.createMachine('lab-1');
       await vm.start();
-      const v = vm;
-      cleanup.push(() => v.stop());
       relay = new Relay(vm.serialPort);
       await relay.listen();
       const r = relay;
       cleanup.push(() => r.close());
-      hub.add({ id: 'lab-1', name: 'lab-1', tags: ['lab'], kind: 'tcp', transport: new TcpTransport({ host: '127.0.0.1', port: relay.port }) });
+      const transport = new TcpTransport({ host: '127.0.0.1', port: relay.port, backoff: { initialMs: 100, maxMs: 1000 } });
+      const shellUp = waitForOutput(transport, /rescuebox-lab ready[\s\S]*# /, opts.bootTimeoutMs ?? 150_000);
+      hub.add({ id: 'lab-1', name: 'lab-1', tags: ['lab'], kind: 'tcp', transport });
+      await shellUp;
     }
     const { app, injectWebSocket } = buildApp({ config, log, version: 'test', startedAt: Date.now(), listTargets: () => hub.list(), store }, hub);
     const server: ServerType = await new Promise((res) => {
@@ -126,8 +158,8 @@ export async function startAppliance(opts: ApplianceOptions = {}): Promise<Appli
       hub,
       store,
       vm,
-      cutUpstream: () => relay?.setCut(true),
-      restoreUpstream: () => relay?.setCut(false),
+      cutUpstream: async () => relay?.cut(),
+      restoreUpstream: async () => relay?.listen(),
       async stop() {
         await hub.close();
         (server as HttpServer).closeAllConnections();

@@ -9,7 +9,7 @@ import warnings
 import sushy
 
 warnings.filterwarnings("ignore")
-url, user, image = sys.argv[1], sys.argv[2], sys.argv[3]
+url, user, image, cafile = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 password = os.environ["RB_SUSHY_PASSWORD"]
 
 
@@ -17,7 +17,7 @@ def out(step, **kw):
     print(json.dumps({"step": step, **kw}), flush=True)
 
 
-root = sushy.Sushy(url + "/redfish/v1", username=user, password=password, verify=False)
+root = sushy.Sushy(url + "/redfish/v1", username=user, password=password, verify=cafile)
 system = root.get_system("/redfish/v1/Systems/1")
 out("system", power=str(system.power_state), allowed=sorted(str(v) for v in system.get_allowed_reset_system_values()))
 system.reset_system(sushy.RESET_ON)

@@ -31,6 +31,8 @@ export interface RedfishBmc {
   readonly url: string;
   readonly port: number;
   readonly fingerprint256: string;
+  /** PEM file of the self-signed certificate, for clients that verify against it. */
+  readonly certPath: string;
   /** Every request as "METHOD path", for tests that check what a client did. */
   readonly requests: string[];
   close(): Promise<void>;
@@ -205,6 +207,7 @@ export async function startRedfishBmc(opts: RedfishBmcOptions): Promise<RedfishB
     url: `https://${host}:${port}`,
     port,
     fingerprint256: tls.fingerprint256,
+    certPath: tls.certPath,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

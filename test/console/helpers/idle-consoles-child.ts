@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TcpTransport } from '../../../bmc-adapters/tcp/tcp-transport.ts';
 import { ConsoleHub } from '../../../server/console/console-hub.ts';
 import { PlainTcpTransport } from './plain-tcp-transport.ts';
 import { TcpPeer } from './tcp-peer.ts';
@@ -24,7 +25,7 @@ for (let i = 0; i < n; i++) {
   peers.push(peer);
   const port = await peer.listen();
   const connected = once(peer, 'connection');
-  const session = hub.add({ id: `c${i}`, kind: 'tcp', transport: new PlainTcpTransport('127.0.0.1', port) });
+  const session = hub.add({ id: `c${i}`, kind: 'tcp', transport: new TcpTransport({ host: '127.0.0.1', port, telnet: 'off', backoff: { initialMs: 20, maxMs: 200 } }) });
   await connected;
   const got = new Promise<void>((resolve) => {
     const off = session.subscribe(0, () => {

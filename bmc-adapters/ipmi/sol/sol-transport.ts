@@ -1,0 +1,357 @@
+import { EventEmitter } from 'node:events';
+import { Backoff, type BackoffOptions } from '../../backoff.ts';
+import type { ConsoleTransport, ConsoleTransportEvents, TransportState } from '../../console-transport.ts';
+import { IpmiClient, type ClientOptions } from '../client.ts';
+import { CC_PAYLOAD_ALREADY_ACTIVE } from '../codec/completion-codes.ts';
+import { CMD_ACTIVATE_PAYLOAD, CMD_DEACTIVATE_PAYLOAD, CMD_GET_PAYLOAD_ACTIVATION_STATUS, NETFN_APP } from '../codec/commands/netfn.ts';
+import { SOL_AUX_AUTHENTICATE, SOL_AUX_ENCRYPT, decodeActivatePayloadResponse, decodePayloadStatusResponse, encodeActivatePayloadRequest, encodeDeactivatePayloadRequest, encodePayloadStatusRequest } from '../codec/commands/payload.ts';
+import { PAYLOAD_SOL } from '../codec/rmcpplus.ts';
+import { SOL_OP_GENERATE_BREAK, SOL_ST_CHAR_UNAVAILABLE, SOL_ST_DEACTIVATED, SOL_ST_NACK, decodeSol, encodeSol, type SolPacket } from '../codec/sol.ts';
+import { DecodeError } from '../../errors.ts';
+import type { TimerHandle } from '../session/clock.ts';
+import { IpmiError } from '../session/errors.ts';
+
+export interface SolOptions extends ClientOptions {
+  /** Deactivate an SOL instance another session holds, on the first open only (never on reconnect). */
+  steal?: boolean;
+  instance?: number;
+  /** Wait for an ACK before resending a packet; default 500 ms. */
+  retransmitMs?: number;
+  /** Resends of one packet before its bytes are dropped; default 4 (some BMCs never ACK a resent packet). */
+  maxRetransmits?: number;
+  /** Period of the Get Payload Activation Status check that notices a stolen SOL; default 10000 ms, 0 = off. */
+  statusCheckMs?: number;
+  reconnect?: BackoffOptions;
+}
+
+/** Errors after which retrying cannot help: open() rejects instead of reconnecting. */
+const FATAL = new Set(['E_IPMI_AUTH', 'E_IPMI_INSECURE', 'E_IPMI_SUITE', 'E_IPMI_PRIVILEGE', 'E_IPMI_SOL']);
+
+interface Inflight {
+  seq: number;
+  data: Buffer;
+  op: number;
+  tries: number;
+  timer: TimerHandle | undefined;
+}
+
+/**
+ * IPMI Serial-over-LAN (IPMI v2.0 §15, §24) as a ConsoleTransport: one packet in flight,
+ * ACK/NACK with partial accept, bounded retransmits, dedupe of the BMC's resends.
+ */
+export class SolTransport extends EventEmitter<ConsoleTransportEvents> implements ConsoleTransport {
+  readonly description: string;
+  state: TransportState = 'idle';
+  readonly stats = { packetsOut: 0, retransmits: 0, dropped: 0, duplicatesIn: 0, bytesIn: 0, bytesOut: 0, reconnects: 0 };
+  private client: IpmiClient | undefined;
+  private readonly backoff: Backoff;
+  private readonly queue: Buffer[] = [];
+  private inflight: Inflight | undefined;
+  private breakPending = false;
+  private outSeq = 0;
+  private lastInSeq = 0;
+  private maxChunk = 200;
+  private firstOpen = true;
+  private reconnectTimer: TimerHandle | undefined;
+  private statusTimer: TimerHandle | undefined;
+  private openWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  private readonly instance: number;
+
+  constructor(private readonly o: SolOptions) {
+    super();
+    this.description = `ipmi-sol ${o.host}:${o.port ?? 623}`;
+    this.instance = o.instance ?? 1;
+    this.backoff = new Backoff(o.reconnect ?? { initialMs: 500, maxMs: 10000 });
+  }
+
+  private setState(state: TransportState, reason?: string, retryInMs?: number): void {
+    this.state = state;
+    const ev: { state: TransportState; reason?: string; retryInMs?: number } = { state };
+    if (reason !== undefined) ev.reason = reason;
+    if (retryInMs !== undefined) ev.retryInMs = retryInMs;
+    this.emit('state', ev);
+  }
+
+  open(): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    if (this.state === 'closed') return Promise.reject(new IpmiError('E_IPMI_CLOSED', 'SOL transport closed'));
+    const p = new Promise<void>((resolve, reject) => this.openWaiters.push({ resolve, reject }));
+    if (this.state === 'idle') {
+      this.setState('connecting');
+      void this.attempt();
+    }
+    return p;
+  }
+
+  private get clock() {
+    if (!this.client) throw new Error('no client');
+    return this.client.session.opts.clock;
+  }
+
+  private async attempt(): Promise<void> {
+    try {
+      await this.connect();
+      if (this.isClosed()) return;
+      this.backoff.reset();
+      this.firstOpen = false;
+      this.setState('open');
+      for (const w of this.openWaiters.splice(0)) w.resolve();
+      this.scheduleStatusCheck();
+      this.pump();
+    } catch (e) {
+      if (this.isClosed()) return;
+      const err = e instanceof Error ? e : new Error(String(e));
+      const code = (err as { code?: string }).code ?? '';
+      if (FATAL.has(code) && this.openWaiters.length > 0) {
+        for (const w of this.openWaiters.splice(0)) w.reject(err);
+        await this.teardown();
+        this.setState('closed', err.message);
+        return;
+      }
+      this.scheduleReconnect(err.message);
+    }
+  }
+
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private scheduleReconnect(reason: string): void {
+    if (this.isClosed() || this.reconnectTimer) return;
+    this.statusTimer?.cancel();
+    this.dropInflight();
+    const delay = this.backoff.next();
+    this.setState('reconnecting', reason, delay);
+    this.stats.reconnects++;
+    const clock = this.client?.session.opts.clock ?? this.o.clock;
+    const run = (): void => {
+      this.reconnectTimer = undefined;
+      void this.attempt();
+    };
+    this.reconnectTimer = clock ? clock.setTimeout(run, delay) : wrapReal(run, delay);
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.client) {
+      this.client = await IpmiClient.create(this.o);
+      this.client.session.on('payload', (type, payload) => {
+        if (type === PAYLOAD_SOL) this.onSol(payload);
+      });
+      this.client.session.on('lost', (reason) => {
+        if (this.state === 'open') this.scheduleReconnect(`IPMI session lost: ${reason}`);
+      });
+      this.client.session.on('warning', (m) => this.emit('warning', m));
+    }
+    const s = this.client.session;
+    if (s.state === 'active' && !this.firstOpen) s.markLost('reconnecting SOL');
+    await s.open();
+    const has = (w: Parameters<typeof s.has>[0]) => s.has(w);
+    if (!has('solstatus')) {
+      const st = decodePayloadStatusResponse(await s.request(NETFN_APP, CMD_GET_PAYLOAD_ACTIVATION_STATUS, encodePayloadStatusRequest(PAYLOAD_SOL)));
+      if (st.active.includes(this.instance)) await this.takeOver('Get Payload Activation Status reports it active');
+    }
+    const suite = s.suite;
+    const aux = (suite?.confidentiality ? SOL_AUX_ENCRYPT : 0) | (suite?.integrity ? SOL_AUX_AUTHENTICATE : 0);
+    const activate = () => s.requestRaw(NETFN_APP, CMD_ACTIVATE_PAYLOAD, encodeActivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance, aux }));
+    let r = await activate();
+    if (r.completionCode === CC_PAYLOAD_ALREADY_ACTIVE) {
+      await this.takeOver('Activate Payload says it is active on another session');
+      r = await activate();
+    }
+    if (r.completionCode !== 0) {
+      throw new IpmiError('E_IPMI_SOL', `Activate Payload (SOL) failed: completion code 0x${r.completionCode.toString(16)}`, { completionCode: r.completionCode });
+    }
+    const a = decodeActivatePayloadResponse(r.data);
+    if (has('solpayloadsize')) this.maxChunk = 200;
+    else if (a.inboundPayloadSize < 5) throw new IpmiError('E_IPMI_SOL', `BMC reports an SOL payload size of ${a.inboundPayloadSize}; if it is wrong, use the solpayloadsize workaround`);
+    else this.maxChunk = Math.min(a.inboundPayloadSize - 4, 1020);
+    const port = this.o.port ?? 623;
+    if (!has('solport') && a.port !== port) {
+      throw new IpmiError('E_IPMI_SOL', `BMC asks for SOL on UDP port ${a.port} (session on ${port}); separate SOL ports are not implemented: use the solport workaround if the BMC mis-reports it`);
+    }
+    this.lastInSeq = 0;
+  }
+
+  private async takeOver(why: string): Promise<void> {
+    if (!this.firstOpen || !this.o.steal) {
+      throw new IpmiError('E_IPMI_SOL', `SOL instance ${this.instance} is in use by another session (${why}); allow stealing to take it over`);
+    }
+    const s = this.client?.session;
+    if (!s) return;
+    const r = await s.requestRaw(NETFN_APP, CMD_DEACTIVATE_PAYLOAD, encodeDeactivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance }));
+    // 0x80 "already deactivated" is fine: someone else let go meanwhile.
+    if (r.completionCode !== 0 && r.completionCode !== 0x80) throw new IpmiError('E_IPMI_SOL', `Deactivate Payload failed: completion code 0x${r.completionCode.toString(16)}`);
+    this.emit('warning', `took over SOL instance ${this.instance} from another session`);
+  }
+
+  // ------------------------------------------------------------ inbound
+
+  private onSol(payload: Buffer): void {
+    let p: SolPacket;
+    try {
+      p = decodeSol(payload);
+    } catch (e) {
+      if (e instanceof DecodeError) return void this.emit('warning', e.message);
+      throw e;
+    }
+    const inf = this.inflight;
+    if (inf && p.ackSeq !== 0 && p.ackSeq === inf.seq) this.onAck(inf, p);
+    if (p.packetSeq !== 0) {
+      const client = this.client;
+      const dup = p.packetSeq === this.lastInSeq && !client?.session.has('solpacketseq');
+      if (dup) this.stats.duplicatesIn++;
+      else {
+        this.lastInSeq = p.packetSeq;
+        if (p.data.length > 0) {
+          this.stats.bytesIn += p.data.length;
+          this.emit('data', p.data);
+        }
+      }
+      // A resent packet means our ACK was lost: ACK again, but never deliver twice.
+      this.sendRaw({ packetSeq: 0, ackSeq: p.packetSeq, acceptedCount: p.data.length, opStatus: 0, data: Buffer.alloc(0) });
+    }
+    if (p.opStatus & SOL_ST_DEACTIVATED && p.packetSeq !== 0) {
+      this.scheduleReconnect('BMC deactivated SOL (another session took it, or the BMC closed it)');
+    }
+  }
+
+  private onAck(inf: Inflight, p: SolPacket): void {
+    inf.timer?.cancel();
+    this.inflight = undefined;
+    const accepted = Math.min(p.acceptedCount, inf.data.length);
+    const nack = (p.opStatus & SOL_ST_NACK) !== 0;
+    if (nack && p.opStatus & SOL_ST_CHAR_UNAVAILABLE) {
+      // The BMC cannot take characters now (serial busy / host off): retry the whole packet later.
+      this.queue.unshift(inf.data);
+      if (inf.op & SOL_OP_GENERATE_BREAK) this.breakPending = true;
+      const t = this.clock.setTimeout(() => this.pump(), this.o.retransmitMs ?? 500);
+      void t;
+      return;
+    }
+    // Partial accept (with or without NACK): the rest goes out as a new packet (§15.9).
+    if (accepted < inf.data.length) this.queue.unshift(inf.data.subarray(accepted));
+    this.stats.bytesOut += accepted;
+    this.pump();
+  }
+
+  // ------------------------------------------------------------ outbound
+
+  write(data: Uint8Array): boolean {
+    if (this.state !== 'open') return false;
+    if (data.length === 0) return true;
+    this.queue.push(Buffer.from(data));
+    this.pump();
+    return true;
+  }
+
+  sendBreak(): void {
+    if (this.state !== 'open') return;
+    this.breakPending = true;
+    this.pump();
+  }
+
+  private sendRaw(p: SolPacket): void {
+    const s = this.client?.session;
+    if (!s || s.state !== 'active') return;
+    try {
+      s.sendPayload(PAYLOAD_SOL, encodeSol(p));
+    } catch (e) {
+      this.emit('warning', `SOL send failed: ${(e as Error).message}`);
+    }
+  }
+
+  private pump(): void {
+    if (this.inflight || this.state !== 'open') return;
+    if (this.queue.length === 0 && !this.breakPending) return;
+    let data = Buffer.alloc(0);
+    while (this.queue.length > 0 && data.length < this.maxChunk) {
+      const head = this.queue[0] as Buffer;
+      const take = Math.min(head.length, this.maxChunk - data.length);
+      data = Buffer.concat([data, head.subarray(0, take)]);
+      if (take === head.length) this.queue.shift();
+      else this.queue[0] = head.subarray(take);
+    }
+    const op = this.breakPending ? SOL_OP_GENERATE_BREAK : 0;
+    this.breakPending = false;
+    this.outSeq = (this.outSeq % 15) + 1; // 1..15; 0 means "no data"
+    const inf: Inflight = { seq: this.outSeq, data, op, tries: 0, timer: undefined };
+    this.inflight = inf;
+    this.transmit(inf);
+  }
+
+  private transmit(inf: Inflight): void {
+    this.stats.packetsOut++;
+    this.sendRaw({ packetSeq: inf.seq, ackSeq: 0, acceptedCount: 0, opStatus: inf.op, data: inf.data });
+    inf.timer = this.clock.setTimeout(() => {
+      if (this.inflight !== inf) return;
+      if (inf.tries >= (this.o.maxRetransmits ?? 4)) {
+        this.inflight = undefined;
+        this.stats.dropped += inf.data.length;
+        this.emit('warning', `SOL packet ${inf.seq} never acknowledged after ${inf.tries} resends; ${inf.data.length} bytes dropped`);
+        void this.checkStillActive();
+        this.pump();
+        return;
+      }
+      inf.tries++;
+      this.stats.retransmits++;
+      this.transmit(inf);
+    }, this.o.retransmitMs ?? 500);
+  }
+
+  private dropInflight(): void {
+    this.inflight?.timer?.cancel();
+    this.inflight = undefined;
+  }
+
+  // ------------------------------------------------------------ health
+
+  private scheduleStatusCheck(): void {
+    const every = this.o.statusCheckMs ?? 10000;
+    if (!every || !this.client || this.client.session.has('solstatus')) return;
+    this.statusTimer?.cancel();
+    this.statusTimer = this.clock.setTimeout(() => {
+      void this.checkStillActive().then(() => {
+        if (this.state === 'open') this.scheduleStatusCheck();
+      });
+    }, every);
+  }
+
+  /** Notices a stolen or dropped SOL: our instance no longer active, or the session gone. */
+  private async checkStillActive(): Promise<void> {
+    const s = this.client?.session;
+    if (!s || this.state !== 'open') return;
+    try {
+      const st = decodePayloadStatusResponse(await s.request(NETFN_APP, CMD_GET_PAYLOAD_ACTIVATION_STATUS, encodePayloadStatusRequest(PAYLOAD_SOL), { noRelogin: true }));
+      if (!st.active.includes(this.instance) && this.state === 'open') this.scheduleReconnect('SOL is no longer active on the BMC (taken over by another session?)');
+    } catch (e) {
+      if (this.state === 'open') this.scheduleReconnect(`SOL health check failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = undefined;
+    this.statusTimer?.cancel();
+    this.dropInflight();
+    const c = this.client;
+    this.client = undefined;
+    if (!c) return;
+    if (c.session.state === 'active') {
+      await c.session.requestRaw(NETFN_APP, CMD_DEACTIVATE_PAYLOAD, encodeDeactivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance }), { noRelogin: true, retries: 1 }).catch(() => undefined);
+    }
+    await c.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.setState('closed');
+    const err = new IpmiError('E_IPMI_CLOSED', 'SOL transport closed before it opened');
+    for (const w of this.openWaiters.splice(0)) w.reject(err);
+    await this.teardown();
+  }
+}
+
+function wrapReal(fn: () => void, ms: number): TimerHandle {
+  const t = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(t) };
+}

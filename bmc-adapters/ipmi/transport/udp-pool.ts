@@ -1,0 +1,154 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { randomInt } from 'node:crypto';
+import { DecodeError } from '../../errors.ts';
+import { peekSession, PAYLOAD_OPEN_SESSION_RESPONSE, PAYLOAD_RAKP2, PAYLOAD_RAKP4 } from '../codec/rmcpplus.ts';
+import type { SessionLink } from '../session/session.ts';
+
+/**
+ * A few UDP sockets shared by every BMC session in the process: a thousand BMCs
+ * must not cost a thousand file descriptors. Inbound datagrams are routed by the
+ * console session id we chose (unique pool-wide), falling back to the peer address
+ * for sessionless packets (IPMI 1.5 Get Channel Auth Capabilities, ASF).
+ */
+export interface PoolOptions {
+  /** Sockets in the pool; default 4. */
+  sockets?: number;
+  /** Local address to bind; default 0.0.0.0 (127.0.0.1 in tests). */
+  bindAddress?: string;
+}
+
+export interface PoolLink extends SessionLink {
+  readonly peer: string;
+  /** Stops routing packets to this link. */
+  detach(): void;
+}
+
+interface Endpoint {
+  peer: string;
+  socket: Socket;
+  onPacket(buf: Buffer): void;
+  ids: Set<number>;
+}
+
+export class UdpPool {
+  private readonly sockets: Socket[] = [];
+  private ready: Promise<void> | undefined;
+  private next = 0;
+  private readonly bySession = new Map<number, Endpoint>();
+  private readonly byPeer = new Map<string, Set<Endpoint>>();
+  readonly stats = { received: 0, unrouted: 0, sent: 0 };
+
+  constructor(private readonly opts: PoolOptions = {}) {}
+
+  private start(): Promise<void> {
+    this.ready ??= (async () => {
+      const n = Math.max(1, this.opts.sockets ?? 4);
+      for (let i = 0; i < n; i++) {
+        const s = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+        s.on('message', (buf, rinfo) => this.route(buf, `${rinfo.address}:${rinfo.port}`));
+        // A send error (ICMP unreachable surfacing as ECONNREFUSED) must not crash the process: the request times out.
+        s.on('error', () => undefined);
+        await new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.bind(0, this.opts.bindAddress ?? '0.0.0.0', () => {
+            s.off('error', reject);
+            resolve();
+          });
+        });
+        this.sockets.push(s);
+      }
+    })();
+    return this.ready;
+  }
+
+  private route(buf: Buffer, peer: string): void {
+    this.stats.received++;
+    let sid = 0;
+    try {
+      const p = peekSession(buf);
+      sid = p.sessionId;
+      // Setup replies travel with session id 0 and name our console session id at payload offset 4.
+      if (sid === 0 && (p.payloadType === PAYLOAD_OPEN_SESSION_RESPONSE || p.payloadType === PAYLOAD_RAKP2 || p.payloadType === PAYLOAD_RAKP4) && buf.length >= 24) sid = buf.readUInt32LE(20);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+    }
+    if (sid !== 0) {
+      const ep = this.bySession.get(sid);
+      if (ep && ep.peer === peer) ep.onPacket(buf);
+      else this.stats.unrouted++;
+      return;
+    }
+    const eps = this.byPeer.get(peer);
+    if (!eps) {
+      this.stats.unrouted++;
+      return;
+    }
+    for (const ep of eps) ep.onPacket(buf);
+  }
+
+  /** A link to HOST:PORT; `onPacket` gets every datagram that belongs to it. */
+  async attach(host: string, port: number, onPacket: (buf: Buffer) => void): Promise<PoolLink> {
+    await this.start();
+    const { address } = await lookup(host, { family: 4 });
+    const peer = `${address}:${port}`;
+    const socket = this.sockets[this.next++ % this.sockets.length] as Socket;
+    const ep: Endpoint = { peer, socket, onPacket, ids: new Set() };
+    let set = this.byPeer.get(peer);
+    if (!set) this.byPeer.set(peer, (set = new Set()));
+    set.add(ep);
+    return {
+      peer,
+      send: (buf) => {
+        this.stats.sent++;
+        socket.send(buf, port, address);
+      },
+      allocateSessionId: () => {
+        let id: number;
+        do id = randomInt(1, 0xffffffff);
+        while (this.bySession.has(id));
+        this.bySession.set(id, ep);
+        ep.ids.add(id);
+        return id;
+      },
+      releaseSessionId: (id) => {
+        if (this.bySession.get(id) === ep) this.bySession.delete(id);
+        ep.ids.delete(id);
+      },
+      detach: () => {
+        for (const id of ep.ids) if (this.bySession.get(id) === ep) this.bySession.delete(id);
+        ep.ids.clear();
+        const s = this.byPeer.get(peer);
+        s?.delete(ep);
+        if (s && s.size === 0) this.byPeer.delete(peer);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const socks = this.sockets.splice(0);
+    this.ready = undefined;
+    await Promise.all(socks.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+}
+
+/** Runs `fn` over items with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let i = 0;
+  const worker = async (): Promise<void> => {
+    while (i < items.length) {
+      const k = i++;
+      out[k] = await fn(items[k] as T, k);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+let shared: UdpPool | undefined;
+/** The process-wide pool, created on first use. */
+export function sharedPool(): UdpPool {
+  shared ??= new UdpPool();
+  return shared;
+}

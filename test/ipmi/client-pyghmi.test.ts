@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
+import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
+import { startPyghmiBmc, type PyghmiBmc } from '../../lab/peers/pyghmi-bmc.ts';
+
+// Client against pyghmi's BMC, a peer nobody here wrote. pyghmi answers every Open Session
+// with suite 3's algorithms, reports SOL payload sizes of 1 and sends the SOL port big-endian.
+const creds = { username: 'admin', password: 'pyghmi-pass-1' };
+let bmc: PyghmiBmc;
+let pool: UdpPool;
+
+before(async () => {
+  bmc = await startPyghmiBmc(creds);
+  pool = new UdpPool({ sockets: 2, bindAddress: '127.0.0.1' });
+});
+after(async () => {
+  await bmc?.stop();
+  await pool?.close();
+});
+
+const connect = () => IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 500, ...creds });
+
+test('pyghmi: suite 3 login, power on/off/status, cycle, reset, soft', async () => {
+  const c = await connect();
+  try {
+    assert.equal(c.session.suite?.id, 3);
+    await c.power('on', { wait: true, timeoutMs: 5000 });
+    assert.equal(await c.powerStatus(), 'on');
+    await bmc.waitFor((e) => e.event === 'power' && e.action === 'on');
+    await c.power('off', { wait: true, timeoutMs: 5000 });
+    assert.equal(await c.powerStatus(), 'off');
+    await c.power('cycle');
+    await bmc.waitFor((e) => e.event === 'power' && e.action === 'cycle');
+    await c.power('reset');
+    await bmc.waitFor((e) => e.event === 'power' && e.action === 'reset');
+    await c.power('soft', { wait: true, timeoutMs: 5000 });
+    assert.equal(await c.powerStatus(), 'off');
+  } finally {
+    await c.close();
+  }
+});
+
+test('pyghmi: bootdev pxe/disk/cdrom/bios reach the BMC', async () => {
+  const c = await connect();
+  try {
+    for (const [dev, name] of [['pxe', 'network'], ['disk', 'hd'], ['cdrom', 'optical'], ['bios', 'setup']] as const) {
+      const before = bmc.events.length;
+      await c.bootdev(dev, { persistent: dev === 'disk', efi: dev === 'cdrom' });
+      const e = await bmc.waitFor((x) => x.event === 'bootdev' && bmc.events.indexOf(x) >= before);
+      assert.equal(e.device, name);
+    }
+  } finally {
+    await c.close();
+  }
+});
+
+test('pyghmi: wrong password is E_IPMI_AUTH, suite 17 only is refused with a reason', async () => {
+  await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 300, username: 'admin', password: 'wrong' }), (e: Error & { code?: string }) => e.code === 'E_IPMI_AUTH');
+  // pyghmi answers suite 17 with suite 3's algorithms: we refuse what we did not propose.
+  await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [17], timeoutMs: 300, ...creds }), (e: Error & { code?: string }) => e.code === 'E_IPMI_SUITE' && /other algorithms/.test(e.message));
+});
