@@ -15,6 +15,8 @@ import { WsViewerSink } from './ws-viewer-sink.ts';
  * console WebSocket, one client of ConsoleSession. Protocol: docs/console-protocol.md.
  */
 const ANONYMOUS: Identity = { user: 'anonymous', role: 'viewer' };
+/** Far above any paste a serial line can take; larger input frames are refused, not truncated. */
+const MAX_INPUT_BYTES = 64 * 1024;
 
 const ClientControlSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('lock'), action: z.enum(['request', 'release', 'takeover']) }),
@@ -94,6 +96,9 @@ function handleBinary(viewer: ConsoleViewer, data: ArrayBuffer): void {
   const bytes = new Uint8Array(data);
   if (bytes[0] !== FRAME_INPUT) {
     throw new ConsoleError('E_BAD_REQUEST', `binary frame type 0x${(bytes[0] ?? 0).toString(16)} at offset 0: only input frames (0x11) go to the server`);
+  }
+  if (bytes.length - 1 > MAX_INPUT_BYTES) {
+    throw new ConsoleError('E_BAD_REQUEST', `input frame of ${bytes.length - 1} bytes refused: at most ${MAX_INPUT_BYTES} per frame`);
   }
   viewer.write(bytes.subarray(1));
 }

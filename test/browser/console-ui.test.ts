@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -66,6 +66,25 @@ async function waitForText(page: Page, testId: string, want: RegExp): Promise<vo
     [testId, want.source],
     WAIT,
   );
+}
+
+/** The lab-1 transcript (all rotated files, in order) as text. */
+function transcriptText(dataDir: string): string {
+  const dir = join(dataDir, 'transcripts', 'lab-1');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cast'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('');
+}
+
+/** Polls a condition on server-side state (a file) until it holds or the deadline passes. */
+async function eventually(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function typeInTerminal(page: Page, keys: string): Promise<void> {
@@ -181,6 +200,11 @@ describe('console UI in chromium', { timeout: 240_000 }, () => {
     await typeInTerminal(b, `echo rb-${tag}-four`);
     await waitForLine(a, `rb-${tag}-four`);
     await waitForLine(c, `rb-${tag}-four`);
+    // The transcript marks the gap and names who typed.
+    await eventually('gap markers and the typist in the transcript', () => {
+      const t = transcriptText(app.dataDir);
+      return t.includes('rb:gap-start') && t.includes('rb:gap-end') && t.includes('rb:input user=oper') && t.includes(`rb-${tag}-four`);
+    });
   });
 
   test('a viewer whose link drops resumes without losing or repeating output', async () => {

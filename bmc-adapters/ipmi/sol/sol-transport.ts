@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Backoff, type BackoffOptions } from '../../backoff.ts';
 import type { ConsoleTransport, ConsoleTransportEvents, TransportState } from '../../console-transport.ts';
 import { IpmiClient, type ClientOptions } from '../client.ts';
-import { CC_PAYLOAD_ALREADY_ACTIVE } from '../codec/completion-codes.ts';
+import { CC_INVALID_COMMAND, CC_PAYLOAD_ALREADY_ACTIVE } from '../codec/completion-codes.ts';
 import { CMD_ACTIVATE_PAYLOAD, CMD_DEACTIVATE_PAYLOAD, CMD_GET_PAYLOAD_ACTIVATION_STATUS, NETFN_APP } from '../codec/commands/netfn.ts';
 import { SOL_AUX_AUTHENTICATE, SOL_AUX_ENCRYPT, decodeActivatePayloadResponse, decodePayloadStatusResponse, encodeActivatePayloadRequest, encodeDeactivatePayloadRequest, encodePayloadStatusRequest } from '../codec/commands/payload.ts';
 import { PAYLOAD_SOL } from '../codec/rmcpplus.ts';
@@ -25,7 +25,7 @@ export interface SolOptions extends ClientOptions {
 }
 
 /** Errors after which retrying cannot help: open() rejects instead of reconnecting. */
-const FATAL = new Set(['E_IPMI_AUTH', 'E_IPMI_INSECURE', 'E_IPMI_SUITE', 'E_IPMI_PRIVILEGE', 'E_IPMI_SOL']);
+const FATAL = new Set(['E_IPMI_AUTH', 'E_IPMI_INSECURE', 'E_IPMI_SUITE', 'E_IPMI_PRIVILEGE', 'E_IPMI_SOL', 'E_IPMI_CC']);
 
 interface Inflight {
   seq: number;
@@ -48,6 +48,8 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   private readonly queue: Buffer[] = [];
   private inflight: Inflight | undefined;
   private breakPending = false;
+  /** Set while the BMC said "character transfer unavailable". */
+  private paused = false;
   private outSeq = 0;
   private lastInSeq = 0;
   private maxChunk = 200;
@@ -56,6 +58,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   private statusTimer: TimerHandle | undefined;
   private openWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private readonly instance: number;
+  private statusSupported = true;
 
   constructor(private readonly o: SolOptions) {
     super();
@@ -146,9 +149,11 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     if (s.state === 'active' && !this.firstOpen) s.markLost('reconnecting SOL');
     await s.open();
     const has = (w: Parameters<typeof s.has>[0]) => s.has(w);
-    if (!has('solstatus')) {
-      const st = decodePayloadStatusResponse(await s.request(NETFN_APP, CMD_GET_PAYLOAD_ACTIVATION_STATUS, encodePayloadStatusRequest(PAYLOAD_SOL)));
-      if (st.active.includes(this.instance)) await this.takeOver('Get Payload Activation Status reports it active');
+    if (!has('solstatus') && this.statusSupported) {
+      const r = await s.requestRaw(NETFN_APP, CMD_GET_PAYLOAD_ACTIVATION_STATUS, encodePayloadStatusRequest(PAYLOAD_SOL));
+      // "Invalid command" is an unambiguous "not implemented" (pyghmi): carry on without it.
+      if (r.completionCode === CC_INVALID_COMMAND) this.statusSupported = false;
+      else if (r.completionCode === 0 && decodePayloadStatusResponse(r.data).active.includes(this.instance)) await this.takeOver('Get Payload Activation Status reports it active');
     }
     const suite = s.suite;
     const aux = (suite?.confidentiality ? SOL_AUX_ENCRYPT : 0) | (suite?.integrity ? SOL_AUX_AUTHENTICATE : 0);
@@ -210,7 +215,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       // A resent packet means our ACK was lost: ACK again, but never deliver twice.
       this.sendRaw({ packetSeq: 0, ackSeq: p.packetSeq, acceptedCount: p.data.length, opStatus: 0, data: Buffer.alloc(0) });
     }
-    if (p.opStatus & SOL_ST_DEACTIVATED && p.packetSeq !== 0) {
+    if (p.opStatus & SOL_ST_DEACTIVATED) {
       this.scheduleReconnect('BMC deactivated SOL (another session took it, or the BMC closed it)');
     }
   }
@@ -224,8 +229,11 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       // The BMC cannot take characters now (serial busy / host off): retry the whole packet later.
       this.queue.unshift(inf.data);
       if (inf.op & SOL_OP_GENERATE_BREAK) this.breakPending = true;
-      const t = this.clock.setTimeout(() => this.pump(), this.o.retransmitMs ?? 500);
-      void t;
+      this.paused = true;
+      this.clock.setTimeout(() => {
+        this.paused = false;
+        this.pump();
+      }, this.o.retransmitMs ?? 500);
       return;
     }
     // Partial accept (with or without NACK): the rest goes out as a new packet (§15.9).
@@ -261,7 +269,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   }
 
   private pump(): void {
-    if (this.inflight || this.state !== 'open') return;
+    if (this.inflight || this.paused || this.state !== 'open') return;
     if (this.queue.length === 0 && !this.breakPending) return;
     let data = Buffer.alloc(0);
     while (this.queue.length > 0 && data.length < this.maxChunk) {
@@ -307,7 +315,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
 
   private scheduleStatusCheck(): void {
     const every = this.o.statusCheckMs ?? 10000;
-    if (!every || !this.client || this.client.session.has('solstatus')) return;
+    if (!every || !this.client || this.client.session.has('solstatus') || !this.statusSupported) return;
     this.statusTimer?.cancel();
     this.statusTimer = this.clock.setTimeout(() => {
       void this.checkStillActive().then(() => {

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TcpTransport } from '../../../bmc-adapters/tcp/tcp-transport.ts';
 import { ConsoleHub } from '../../../server/console/console-hub.ts';
-import { PlainTcpTransport } from './plain-tcp-transport.ts';
 import { TcpPeer } from './tcp-peer.ts';
 
 const n = Number(process.argv[2] ?? '100');

@@ -1,0 +1,109 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabManager } from '../../lab/lab-manager.ts';
+import type { QmpEvent } from '../../lab/vm/qmp-client.ts';
+
+const dirs: string[] = [];
+const managers: LabManager[] = [];
+after(async () => {
+  for (const m of managers) await m.dispose();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function stateDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'rb-lab-mgr-'));
+  dirs.push(d);
+  return d;
+}
+function manager(dir: string): LabManager {
+  const m = new LabManager({ stateDir: dir });
+  managers.push(m);
+  return m;
+}
+/** A process is gone once /proc has no entry or only a zombie waiting for its parent. */
+function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+  } catch {
+    return true;
+  }
+}
+async function waitGone(pid: number, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  // Polling /proc is the only way to observe a process we are not the parent of.
+  while (!gone(pid)) {
+    if (Date.now() > until) throw new Error(`pid ${pid} still alive after ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('creates, starts, lists, resets and stops a machine', async () => {
+  const m = manager(stateDir());
+  const vm = await m.createMachine('m1');
+  assert.deepEqual(m.list(), [{ id: 'm1', power: 'off', serialPort: vm.serialPort, pid: undefined, accel: undefined }]);
+  await assert.rejects(m.createMachine('m1'), (e: Error & { code?: string }) => e.code === 'E_EXISTS');
+  await m.start('m1');
+  const [info] = m.list();
+  assert.equal(info?.power, 'on');
+  assert.equal(info?.pid, vm.pid);
+  assert.ok(info?.accel === 'tcg' || info?.accel === 'kvm');
+  assert.equal(readFileSync(vm.pidfile, 'utf8').trim(), String(vm.pid), 'QEMU wrote its pidfile');
+
+  const reset = new Promise<QmpEvent>((res) => vm.on('qmpEvent', (e) => e.event === 'RESET' && res(e)));
+  await vm.reset();
+  assert.equal((await reset).event, 'RESET');
+
+  const pid = vm.pid as number;
+  await m.stop('m1');
+  assert.equal(m.list()[0]?.power, 'off');
+  assert.ok(gone(pid));
+  assert.ok(!existsSync(vm.pidfile));
+});
+
+test('a new manager sweeps a QEMU left behind by a forgotten one', async () => {
+  const dir = stateDir();
+  const old = new LabManager({ stateDir: dir }); // "forgotten": never disposed by the test
+  const vm = await old.createMachine('stale');
+  await vm.start();
+  const pid = vm.pid as number;
+  const exited = once(vm, 'exit');
+  const fresh = manager(dir);
+  assert.deepEqual(fresh.sweptPids, [pid]);
+  await exited;
+  assert.ok(gone(pid));
+  assert.equal(old.list()[0]?.power, 'off');
+  await old.dispose();
+});
+
+test('the sweep leaves alone a live process that is not our QEMU', () => {
+  const dir = stateDir();
+  mkdirSync(join(dir, 'x'));
+  writeFileSync(join(dir, 'x', 'qemu.pid'), `${process.pid}\n`);
+  const m = manager(dir);
+  assert.deepEqual(m.sweptPids, []);
+  assert.ok(!existsSync(join(dir, 'x', 'qemu.pid')), 'the stale pidfile is removed');
+});
+
+test('QEMU dies with its parent even when the parent is SIGKILLed', async () => {
+  const dir = stateDir();
+  const script = fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    let line = '';
+    for await (const chunk of child.stdout) {
+      line += String(chunk);
+      if (line.includes('\n')) break;
+    }
+    const { pid } = JSON.parse(line) as { pid: number };
+    assert.ok(pid > 0 && !gone(pid));
+    child.kill('SIGKILL');
+    await waitGone(pid, 10_000);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
