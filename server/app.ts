@@ -6,6 +6,7 @@ import type { HealthResponse } from './wire.ts';
 import { installSecurity } from './auth/install-security.ts';
 import type { ConsoleHub } from './console/console-hub.ts';
 import { registerConsoleRoutes } from './console/ws-route.ts';
+import { registerOperationRoutes } from './operations/register-operation-routes.ts';
 
 /**
  * Builds the Hono app. Routes are grouped by concern in their own modules;
@@ -20,6 +21,7 @@ export function buildApp(ctx: AppContext, consoles?: ConsoleHub) {
     c.json<HealthResponse>({ ok: true, version: ctx.version, uptimeS: Math.round((Date.now() - ctx.startedAt) / 1000) }),
   );
 
+  registerOperationRoutes(app, ctx, ctx.operations); // power, boot, media; also installs ctx.probeTarget
   if (consoles) registerConsoleRoutes(app, upgradeWebSocket, consoles);
 
   app.use('/*', serveStatic({ root: './ui/dist' }));

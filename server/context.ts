@@ -4,6 +4,7 @@ import type { Identity, TargetSummary } from './wire.ts';
 import type { AppStore } from './store/app-store.ts';
 import type { Access } from './auth/access.ts';
 import type { TargetProber } from './targets/prober.ts';
+import type { OperationDeps } from './operations/operation-deps.ts';
 
 /** What the HTTP layer needs from the rest of the server; built once in main.ts (or a test). */
 export interface AppContext {
@@ -17,6 +18,8 @@ export interface AppContext {
   store: AppStore;
   /** "Test connection" for a stored target; provided by the BMC adapters. */
   probeTarget?: TargetProber;
+  /** Power/boot/media routes: injected controller factory (tests) and the media server (server/media/setup.ts). */
+  operations?: OperationDeps;
 }
 
 /** Hono environment: every handler behind the login finds the caller here. */

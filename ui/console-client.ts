@@ -105,6 +105,9 @@ export class ConsoleClient {
   private attempt = 0;
   private everOpened = false;
   private helloOnThisSocket = false;
+  /** We held the lock when the link dropped: ask for it again after reconnecting, if it is still free. */
+  private wantLock = false;
+  private readonly ownViewerIds = new Set<string>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
@@ -162,6 +165,7 @@ export class ConsoleClient {
     this.control({ t: 'lock', action: 'request' });
   }
   releaseLock(): void {
+    this.wantLock = false;
     this.control({ t: 'lock', action: 'release' });
   }
   takeOver(): void {
@@ -319,6 +323,13 @@ export class ConsoleClient {
   private setLock(holder: LockHolder | null): void {
     this.status.lock = holder;
     this.status.holdsLock = holder !== null && holder.viewerId === this.status.viewerId;
+    // Only someone else taking the lock ends our wish; our own previous link still
+    // holding it (the hub has not seen that socket close yet) does not.
+    if (holder !== null && this.status.holdsLock) {
+      this.wantLock = true;
+      this.ownViewerIds.add(holder.viewerId);
+    } else if (holder !== null && !this.ownViewerIds.has(holder.viewerId)) this.wantLock = false;
+    if (holder === null && this.wantLock && this.status.link === 'open' && !this.status.readOnly) this.requestLock();
   }
 
   private startPing(): void {

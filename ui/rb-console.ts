@@ -208,7 +208,10 @@ export class RbConsole extends LitElement {
         return;
       }
       const targets = await fetchTargets();
-      if (!targets.some((t) => t.id === this.targetId)) this.error = `no target ${this.targetId}`;
+      if (!targets.some((t) => t.id === this.targetId)) {
+        this.client?.close();
+        this.error = `no target ${this.targetId}`;
+      }
     } catch {
       /* server unreachable: keep retrying */
     }

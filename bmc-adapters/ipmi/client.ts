@@ -4,7 +4,7 @@ import { decodeCipherSuiteRecords, decodeCipherSuitesResponse, encodeCipherSuite
 import { decodeDeviceIdResponse, type DeviceId } from './codec/commands/device-id.ts';
 import { CMD_CHASSIS_CONTROL, CMD_GET_CHANNEL_CIPHER_SUITES, CMD_GET_CHASSIS_STATUS, CMD_GET_DEVICE_ID, CMD_GET_SYSTEM_BOOT_OPTIONS, CMD_SET_SYSTEM_BOOT_OPTIONS, NETFN_APP, NETFN_CHASSIS } from './codec/commands/netfn.ts';
 import { IpmiError } from './session/errors.ts';
-import { IpmiSession, type SessionOptions } from './session/session.ts';
+import { IpmiSession, type SessionLink, type SessionOptions } from './session/session.ts';
 import { sharedPool, type PoolLink, type UdpPool } from './transport/udp-pool.ts';
 
 export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft' | 'nmi';
@@ -22,9 +22,16 @@ export interface ClientOptions extends SessionOptions {
 export class IpmiClient {
   private constructor(
     readonly session: IpmiSession,
-    private readonly link: PoolLink,
+    private readonly link: Pick<PoolLink, 'detach'>,
     readonly target: string,
   ) {}
+
+  /** A client over any SessionLink (tests use a scripted BMC); `connect` wires inbound packets. */
+  static overLink(link: SessionLink & { connect(onPacket: (b: Buffer) => void): void; detach?: () => void }, o: SessionOptions, target = 'test'): IpmiClient {
+    const session = new IpmiSession(link, o);
+    link.connect((b) => session.receive(b));
+    return new IpmiClient(session, { detach: link.detach ?? (() => undefined) }, target);
+  }
 
   /** Attaches to the pool and logs in. */
   static async connect(o: ClientOptions): Promise<IpmiClient> {
@@ -41,9 +48,11 @@ export class IpmiClient {
   /** Attaches without logging in (the first command does). */
   static async create(o: ClientOptions): Promise<IpmiClient> {
     const pool = o.pool ?? sharedPool();
-    let session: IpmiSession | undefined;
-    const link = await pool.attach(o.host, o.port ?? 623, (buf) => session?.receive(buf));
-    session = new IpmiSession(link, o);
+    // The pool needs the packet handler before the session (which needs the link) exists.
+    const ref: { session?: IpmiSession } = {};
+    const link = await pool.attach(o.host, o.port ?? 623, (buf) => ref.session?.receive(buf));
+    const session = new IpmiSession(link, o);
+    ref.session = session;
     return new IpmiClient(session, link, `${o.host}:${o.port ?? 623}`);
   }
 

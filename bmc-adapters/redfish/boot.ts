@@ -2,6 +2,7 @@ import { AdapterError } from '../errors.ts';
 import { odataId, type Json, type RedfishTarget } from './discovery.ts';
 import { RedfishError } from './errors.ts';
 import type { BootDevice } from './quirks/index.ts';
+import { awaitTask } from './tasks.ts';
 
 export interface BootRequest {
   device: BootDevice;
@@ -27,6 +28,32 @@ export function pick(prefs: string[], allowed: string[] | undefined): string | u
   return prefs.find((p) => allowed.includes(p));
 }
 
+/** Dell D4: select the virtual CD by the family's OEM Manager action when this BMC needs it and offers it. */
+async function oemVirtualCd(t: RedfishTarget, req: BootRequest): Promise<BootResult | undefined> {
+  const oem = t.quirks.boot.oemVirtualCd;
+  if (!oem || req.device !== 'cd') return undefined;
+  for (const m of t.managerPaths) {
+    const r = await t.s.request('GET', m);
+    if (r.status >= 400) continue;
+    const mgr = r.body as Json;
+    const model = String(mgr.Model ?? '');
+    const major = Number(/^(\d+)\./.exec(String(mgr.FirmwareVersion ?? ''))?.[1] ?? NaN);
+    const applies = oem.when.some(
+      (w) => (!!w.managerModel && w.managerModel.test(model)) || (w.firmwareBelowMajor !== undefined && major < w.firmwareBelowMajor),
+    );
+    if (!applies) continue;
+    const actions = ((mgr.Actions as Json | undefined)?.Oem ?? {}) as Json;
+    const entry = Object.entries(actions).find(([k]) => oem.action.test(k))?.[1] as Json | undefined;
+    if (typeof entry?.target !== 'string') continue;
+    const value = req.persistent ? oem.once.persistent : oem.once.once;
+    const body = JSON.parse(JSON.stringify(oem.body).replaceAll('{{ONCE}}', value)) as Json;
+    const res = await t.s.call('POST', entry.target, { json: body });
+    await awaitTask(t.s, res, { clock: t.clock });
+    return { path: entry.target, boot: { BootSourceOverrideTarget: 'VCD-DVD', BootSourceOverrideEnabled: req.persistent ? 'Continuous' : 'Once' } };
+  }
+  return undefined;
+}
+
 /**
  * One-time (or persistent) boot override, QUIRKS rule 4: PATCH the System,
  * or its settings object when the family says so, when the System carries no
@@ -34,6 +61,8 @@ export function pick(prefs: string[], allowed: string[] | undefined): string | u
  * Values are checked against AllowableValues from whichever resource has them.
  */
 export async function setBootOverride(t: RedfishTarget, req: BootRequest): Promise<BootResult> {
+  const viaOem = await oemVirtualCd(t, req);
+  if (viaOem) return viaOem;
   const sys = await t.etags.read<Json>(t.s, t.systemPath);
   const sysBoot = sys.Boot as Json | undefined;
   const settingsPath = odataId((sys['@Redfish.Settings'] as Json | undefined)?.SettingsObject);

@@ -45,11 +45,17 @@ export async function discover(
   opts: { quirkEntries?: readonly QuirkEntry[]; systemId?: string } = {},
 ): Promise<RedfishTarget> {
   const rootRes = await s.http.send('GET', '/redfish/v1/');
-  const root = (rootRes.status < 400 ? rootRes.body : {}) as Json;
+  let root = (rootRes.status < 400 ? rootRes.body : {}) as Json;
   const links = root.Links as Json | undefined;
-  const sessionsPath = odataId(links?.Sessions) ?? (root.SessionService ? '/redfish/v1/SessionService/Sessions' : undefined);
+  // A root that wants authentication (against DSP0266) still has the standard SessionService.
+  const guarded = rootRes.status === 401 || rootRes.status === 403;
+  const sessionsPath = odataId(links?.Sessions) ?? (root.SessionService || guarded ? '/redfish/v1/SessionService/Sessions' : undefined);
   if (sessionsPath) await s.login(sessionsPath);
   else s.mode = 'basic';
+  if (guarded) {
+    const again = await s.request('GET', '/redfish/v1/');
+    if (again.status < 400) root = again.body as Json;
+  }
 
   const systemsPath = odataId(root.Systems) ?? '/redfish/v1/Systems';
   const candidates = members(await s.get(systemsPath));

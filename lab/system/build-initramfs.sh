@@ -16,6 +16,22 @@ img="$out/initramfs.img"
 mkdir -p "$out"
 ln -sf "$(realpath --relative-to="$out" "$kdir/vmlinuz")" "$out/vmlinuz"
 
+# The uncompressed ELF kernel boots through QEMU's PVH entry: under TCG the
+# bzImage's own decompressor costs seconds, doing it once here costs one.
+vmlinux="$out/vmlinux"
+if [ ! -f "$vmlinux" ] || [ "$kdir/vmlinuz" -nt "$vmlinux" ]; then
+  hex=$(od -An -v -tx1 "$kdir/vmlinuz" | tr -d ' \n')
+  for magic in "fd377a585a00:xz -dc --single-stream" "28b52ffd:zstd -dc" "1f8b0800:gzip -dc"; do
+    at=$(grep -ob "${magic%%:*}" <<<"$hex" | head -1 | cut -d: -f1)
+    [ -n "$at" ] && [ $((at % 2)) -eq 0 ] || continue
+    if tail -c +$((at / 2 + 1)) "$kdir/vmlinuz" | ${magic#*:} > "$vmlinux.tmp" 2>/dev/null || [ -s "$vmlinux.tmp" ]; then
+      if head -c 4 "$vmlinux.tmp" | grep -q ELF; then mv "$vmlinux.tmp" "$vmlinux"; break; fi
+    fi
+  done
+  rm -f "$vmlinux.tmp"
+  [ -f "$vmlinux" ] && echo "[lab] extracted $vmlinux" || echo "[lab] could not extract vmlinux; lab boots the bzImage (slower)" >&2
+fi
+
 if [ -f "$img" ] && [ -z "$(find "$here" "$kdir/version" "$busybox" -newer "$img" -print -quit)" ]; then
   echo "[lab] initramfs up to date: $img"
   exit 0

@@ -29,7 +29,7 @@ install_elf() {
   local r=$1 bin=$2 dest=${3:-$2} lib
   mkdir -p "$r$(dirname "$dest")"
   cp -L "$bin" "$r$dest"
-  for lib in $(ldd "$bin" | awk '/=>/ {print $3} /^\s*\/lib/ {print $1}'); do
+  for lib in $(ldd "$bin" | awk '/=>/ {print $3} /ld-linux/ && !/=>/ {print $1}'); do
     [ -e "$r$lib" ] && continue
     mkdir -p "$r$(dirname "$lib")"
     cp -L "$lib" "$r$lib"

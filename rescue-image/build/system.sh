@@ -14,6 +14,7 @@ build_system() {
   install -m 0644 "$here/installer/common.sh" "$r/usr/lib/rb/common.sh"
   install -m 0644 "$here/installer/env.sh" "$r/usr/lib/rb/env.sh"
   install -m 0755 "$here/system/rb-slot" "$r/usr/sbin/rb-slot"
+  install -D -m 0755 "$here/initramfs/udhcpc.script" "$r/usr/share/udhcpc/default.script"
   if [ "$kind" = broken ]; then
     install -m 0755 "$here/system/init-broken" "$r/sbin/init"
   else

@@ -23,7 +23,7 @@ net_start() {
     case "${rb_net:-dhcp}" in
       none) ;;
       dhcp)
-        udhcpc -i "$ifc" -n -q -f -t 20 -T 1 >/dev/null 2>&1 ||
+        udhcpc -i "$ifc" -n -q -f -t 20 -T 1 -s /usr/share/udhcpc/default.script >/dev/null 2>&1 ||
           { rb_fail "if=$ifc reason=dhcp"; echo fail >/tmp/rb-net/status; exit 1; } ;;
       *)
         ip addr add "${rb_net%%,*}" dev "$ifc"

@@ -32,6 +32,6 @@ SF
 
 mkfs_all() {
   d=$1
-  /usr/sbin/mkfs.fat -F 32 -s 1 -n RBESP "$(part_dev "$d" 1)" >/dev/null || return 1
+  /usr/sbin/mkfs.fat -F 32 -s 1 -n RBESP "$(part_dev "$d" 1)" >/dev/null 2>&1 || return 1
   /usr/sbin/mke2fs -q -F -t ext4 -L rbdata -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$(part_dev "$d" 4)" || return 1
 }

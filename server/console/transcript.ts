@@ -17,6 +17,8 @@ export interface TranscriptOptions {
   rows: number;
   now?: () => number;
   onError?: (err: Error) => void;
+  /** Bytes waiting for the disk past which output is skipped (and the skip marked) instead of piling up in memory. Default 32 MiB. */
+  maxPendingBytes?: number;
 }
 
 const FILE_RE = /^(\d{6,})\.cast$/;
@@ -40,12 +42,16 @@ export class TranscriptWriter {
   private current: string | null = null;
   /** Files of this console, oldest first. */
   private readonly known: string[];
+  private readonly maxPending: number;
+  /** Offset where output stopped being recorded because the disk fell behind; null when recording. */
+  private skippedFrom: number | null = null;
 
   constructor(opts: TranscriptOptions) {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
     this.cols = opts.cols;
     this.rows = opts.rows;
+    this.maxPending = opts.maxPendingBytes ?? 32 * 1024 * 1024;
     mkdirSync(opts.dir, { recursive: true });
     const existing = listCastFiles(opts.dir);
     this.known = existing.map((f) => f.name);
@@ -71,6 +77,18 @@ export class TranscriptWriter {
       this.flushPartial();
       this.marker(`rb:discontinuity expected=${expected} got=${offset}`);
       this.recordedOffset = offset;
+    }
+    if (this.stream && this.stream.writableLength > this.maxPending) {
+      if (this.skippedFrom === null) {
+        this.flushPartial();
+        this.skippedFrom = this.recordedOffset;
+      }
+      this.recordedOffset = offset + bytes.length;
+      return;
+    }
+    if (this.skippedFrom !== null) {
+      this.marker(`rb:skipped offset=${this.skippedFrom} bytes=${offset - this.skippedFrom} reason=disk too slow`);
+      this.skippedFrom = null;
     }
     const text = this.decoder.write(bytes);
     if (text.length > 0) this.event('o', text);

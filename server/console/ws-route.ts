@@ -32,16 +32,21 @@ interface ConsoleRequest {
   from: number | undefined;
 }
 
-/** Until the login middleware sets it, callers are anonymous viewers. */
-function callerIdentity(c: Context<AppEnv>): Identity {
-  return (c.get('identity') as Identity | undefined) ?? ANONYMOUS;
+/**
+ * The caller as the login middleware found it, with the role it holds on this
+ * target (tag grants can raise it); without a login, an anonymous viewer.
+ */
+function callerIdentity(c: Context<AppEnv>, targetId: string): Identity {
+  const identity = (c.get('identity') as Identity | undefined) ?? ANONYMOUS;
+  const access = c.get('access') as AppEnv['Variables']['access'] | undefined;
+  return access ? { user: identity.user, role: access.roleFor(targetId) } : identity;
 }
 
 function parseRequest(c: Context<AppEnv>, hub: ConsoleHub): ConsoleRequest | { status: 400 | 403 | 404; error: ConsoleError } {
   const id = c.req.param('id') ?? '';
   const session = hub.get(id);
   if (!session) return { status: 404, error: new ConsoleError('E_NO_TARGET', `no console target ${id}`) };
-  const identity = callerIdentity(c);
+  const identity = callerIdentity(c, id);
   const mode = c.req.query('mode');
   if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
     return { status: 400, error: new ConsoleError('E_BAD_REQUEST', `mode=${mode}: expected ro or rw`) };

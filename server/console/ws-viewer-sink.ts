@@ -9,6 +9,17 @@ import type { ViewerSink } from './viewer-sink.ts';
  * sending it live data; `onDrained` fires once the count falls to a quarter
  * of the high-water mark.
  */
+/** The session hands the same chunk to every viewer: encode its frame once, not once per viewer. */
+const outputFrames = new WeakMap<Buffer, { offset: number; frame: Uint8Array }>();
+
+function outputFrame(offset: number, bytes: Buffer): Uint8Array {
+  const hit = outputFrames.get(bytes);
+  if (hit && hit.offset === offset) return hit.frame;
+  const frame = encodeOffsetFrame(FRAME_OUTPUT, offset, bytes);
+  outputFrames.set(bytes, { offset, frame });
+  return frame;
+}
+
 export class WsViewerSink implements ViewerSink {
   private readonly ws: WebSocket;
   private readonly lowWater: number;
@@ -25,7 +36,7 @@ export class WsViewerSink implements ViewerSink {
   }
 
   output(offset: number, bytes: Buffer): void {
-    this.send(encodeOffsetFrame(FRAME_OUTPUT, offset, bytes));
+    this.send(outputFrame(offset, bytes));
   }
 
   snapshot(offset: number, screen: string): void {

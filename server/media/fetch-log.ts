@@ -112,7 +112,13 @@ export class FetchLog {
       const key = `${r.target}\0${r.file}`;
       let s = by.get(key);
       if (!s) {
-        const cov = this.coverage.get(key) ?? [];
+        // Finished ranges plus what running requests have delivered so far (live progress).
+        let cov = this.coverage.get(key) ?? [];
+        for (const a of this.records) {
+          if (a.state === 'active' && a.bytesSent > 0 && a.rangeStart >= 0 && a.target === r.target && a.file === r.file) {
+            cov = addInterval(cov, [a.rangeStart, a.rangeStart + a.bytesSent]);
+          }
+        }
         s = { target: r.target, file: r.file, fileSize: r.fileSize, bytesCovered: cov.reduce((n, [a, b]) => n + b - a, 0), bytesSent: 0, requests: 0, active: 0, lastAt: 0, bytesPerSecond: 0, secs: 0, dataBytes: 0 };
         by.set(key, s);
       }

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AuditSink } from '../audit/audit-sink.ts';
 import type { Logger } from '../log.ts';
 import { buildMediaApp } from './media-app.ts';
@@ -16,6 +17,8 @@ export interface MediaServerOptions {
   log: Logger;
   now?: () => number;
   audit?: AuditSink;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
 }
 
 export interface MediaServer {
@@ -34,11 +37,12 @@ export async function startMediaServer(o: MediaServerOptions): Promise<MediaServ
   const root = o.config.dir;
   const app = buildMediaApp({ root, key: o.key, fetchLog: o.fetchLog, log: o.log, now, audit: o.audit });
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: o.config.listen.host, port: o.config.listen.port }, () => resolve(s));
+    const tls = o.tls ? { createServer: createHttpsServer, serverOptions: { cert: o.tls.cert, key: o.tls.key } } : {};
+    const s = serve({ fetch: app.fetch, hostname: o.config.listen.host, port: o.config.listen.port, ...tls }, () => resolve(s));
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const baseUrl = (o.config.publicUrl ?? `http://${host}:${addr.port}`).replace(/\/+$/, '');
+  const baseUrl = (o.config.publicUrl ?? `${o.tls ? 'https' : 'http'}://${host}:${addr.port}`).replace(/\/+$/, '');
   o.log.info({ baseUrl, dir: root }, 'media server listening');
   return {
     baseUrl,

@@ -129,3 +129,29 @@ test('stops reconnecting after an authentication close', async () => {
   await new Promise((r) => setImmediate(r));
   assert.equal(FakeWs.all.length, 1);
 });
+
+test('asks for the lock again after a reconnect if it held it and the lock is free', async () => {
+  const { client } = setup();
+  client.start();
+  const ws0 = await nextSocket(0);
+  ws0.open();
+  ws0.hello('v1');
+  client.requestLock();
+  ws0.control({ t: 'lock', holder: { user: 'admin', viewerId: 'v1' } });
+  assert.equal(client.status.holdsLock, true);
+  ws0.close(1006, 'gone');
+  const ws1 = await nextSocket(1);
+  ws1.open();
+  ws1.hello('v2', { user: 'admin', viewerId: 'v1' }); // the hub has not noticed the old link's close yet
+  assert.equal(ws1.sent.length, 0);
+  ws1.control({ t: 'lock', holder: null });
+  assert.deepEqual(JSON.parse(ws1.sent.at(-1) as string), { t: 'lock', action: 'request' });
+  // Taken by someone else meanwhile: no request.
+  ws1.control({ t: 'lock', holder: { user: 'bob', viewerId: 'v7' }, by: 'bob', takeover: true });
+  ws1.close(1006, 'gone');
+  const ws2 = await nextSocket(2);
+  ws2.open();
+  ws2.hello('v3');
+  assert.equal(ws2.sent.length, 0);
+  client.close();
+});

@@ -207,14 +207,20 @@ describe('console UI in chromium', { timeout: 240_000 }, () => {
     });
   });
 
-  test('a viewer whose link drops resumes without losing or repeating output', async () => {
+  test('viewers whose link drops resume without losing or repeating output; the holder gets the lock back', async () => {
     const before = await termLines(a);
-    await a.evaluate(() => {
-      const el = (window as unknown as PageWindow).__rbDeep('rb-console') as unknown as { consoleClient: { dropLink(): void } };
-      el.consoleClient.dropLink();
-    });
-    await waitForAttr(a, 'data-reconnects', '1');
-    await waitForAttr(a, 'data-link', 'open');
+    for (const p of [a, b]) {
+      await p.evaluate(() => {
+        const el = (window as unknown as PageWindow).__rbDeep('rb-console') as unknown as { consoleClient: { dropLink(): void } };
+        el.consoleClient.dropLink();
+      });
+    }
+    for (const p of [a, b]) {
+      await waitForAttr(p, 'data-reconnects', '1');
+      await waitForAttr(p, 'data-link', 'open');
+    }
+    await waitForAttr(b, 'data-holds-lock', 'true');
+    await waitForText(a, 'lock-holder', /Write lock: oper/);
     await typeInTerminal(b, `echo rb-${tag}-five`);
     await waitForLine(a, `rb-${tag}-five`);
     const lines = await termLines(a);
@@ -224,5 +230,19 @@ describe('console UI in chromium', { timeout: 240_000 }, () => {
     assert.ok(lines.length >= before.filter((l) => l).length);
     mkdirSync(screenshotDir, { recursive: true });
     await a.screenshot({ path: join(screenshotDir, 'console.png') });
+  });
+
+  test('a wrong password is refused on the login form; an unknown target is reported', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app.url);
+    await page.locator('rb-login input[name="username"]').fill('admin');
+    await page.locator('rb-login input[name="password"]').fill('not-the-password');
+    await page.locator('rb-login button[type="submit"]').click();
+    await page.locator('rb-login [role="alert"]', { hasText: /wrong user name or password/ }).waitFor(WAIT);
+    await page.context().close();
+
+    await c.goto(`${app.url}#/console/no-such-target`);
+    await waitForText(c, 'error', /no target no-such-target/);
+    await waitForAttr(c, 'data-link', 'closed');
   });
 });

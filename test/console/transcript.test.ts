@@ -101,3 +101,25 @@ test('transcript rotates by size, keeps N files, offsets chain across files', as
   assert.equal(left.length, 2);
   assert.ok(left.at(-1)?.endsWith(`${String(files.length + 2).padStart(6, '0')}.cast`));
 });
+
+test('a disk that falls behind makes the transcript skip output and say exactly which bytes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-transcript-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const w = new TranscriptWriter({ dir, title: 't', maxBytes: 1 << 30, keep: 2, cols: 80, rows: 24, maxPendingBytes: 4096 });
+  let off = 0;
+  for (let i = 0; i < 100; i++) {
+    w.output(off, Buffer.alloc(1000, 0x61 + (i % 26)));
+    off += 1000;
+  }
+  await w.flush();
+  w.output(off, Buffer.from('tail'));
+  await w.close();
+  const p = readTranscript(w.files()[0] ?? '');
+  const skip = p.markers.find((m) => m.startsWith('rb:skipped'));
+  assert.ok(skip, p.markers.join('|'));
+  const m = /offset=(\d+) bytes=(\d+)/.exec(skip) as RegExpExecArray;
+  const [from, n] = [Number(m[1]), Number(m[2])];
+  assert.equal(from + n, off);
+  assert.equal(p.output.length, from + 4);
+  assert.ok(p.output.subarray(from).equals(Buffer.from('tail')));
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
+import { SolTransport } from '../../bmc-adapters/ipmi/sol/sol-transport.ts';
 import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { startPyghmiBmc, type PyghmiBmc } from '../../lab/peers/pyghmi-bmc.ts';
 
@@ -59,4 +60,36 @@ test('pyghmi: wrong password is E_IPMI_AUTH, suite 17 only is refused with a rea
   await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 300, username: 'admin', password: 'wrong' }), (e: Error & { code?: string }) => e.code === 'E_IPMI_AUTH');
   // pyghmi answers suite 17 with suite 3's algorithms: we refuse what we did not propose.
   await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [17], timeoutMs: 300, ...creds }), (e: Error & { code?: string }) => e.code === 'E_IPMI_SUITE' && /other algorithms/.test(e.message));
+});
+
+test('pyghmi: SOL typing is echoed (solpayloadsize + solport workarounds)', async () => {
+  const c = await connect();
+  await c.power('on');
+  await c.close();
+  // Without the workarounds pyghmi's Activate Payload reply (payload size 1) is refused with a reason.
+  const strict = new SolTransport({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 500, ...creds });
+  await assert.rejects(strict.open(), (e: Error & { code?: string }) => e.code === 'E_IPMI_SOL' && /solpayloadsize/.test(e.message));
+  await strict.close();
+  const t = new SolTransport({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 500, workarounds: ['solpayloadsize', 'solport'], ...creds });
+  let got = '';
+  t.on('data', (d) => (got += d.toString('latin1')));
+  await t.open();
+  try {
+    const line = 'echo hello from rescuebox\r\n';
+    t.write(Buffer.from(line));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no echo, got ${JSON.stringify(got)}`)), 5000);
+      const check = () => {
+        if (!got.includes(line)) return;
+        clearTimeout(timer);
+        t.off('data', check);
+        resolve();
+      };
+      t.on('data', check);
+      check();
+    });
+    await bmc.waitFor((e) => e.event === 'sol-in');
+  } finally {
+    await t.close();
+  }
 });

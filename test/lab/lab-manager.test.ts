@@ -107,3 +107,30 @@ test('QEMU dies with its parent even when the parent is SIGKILLed', async () => 
     child.kill('SIGKILL');
   }
 });
+
+test('QEMU accepts every device layout: uefi, cdrom and pxe boots, disks on each bus', async () => {
+  const dir = stateDir();
+  const disks = (['virtio', 'ahci', 'ide', 'nvme'] as const).map((bus, i) => {
+    const path = join(dir, `d${i}.img`);
+    writeFileSync(path, Buffer.alloc(1 << 20));
+    return { path, bus, format: 'raw' as const };
+  });
+  const m = manager(dir);
+  const vm = await m.createMachine('layout', { firmware: 'uefi', disks, pxe: { tftpRoot: dir, bootfile: 'pxelinux.0' } });
+  for (const device of ['cdrom', 'disk', 'pxe'] as const) {
+    await vm.start({ device });
+    assert.equal(vm.bootDevice, device);
+    const blocks = (await vm.qmp('query-block')) as { device: string; qdev?: string }[];
+    assert.equal(blocks.filter((b) => b.qdev !== undefined && !b.qdev.includes('flash')).length, 5, JSON.stringify(blocks.map((b) => b.qdev)));
+    await vm.stop();
+  }
+  assert.ok(existsSync(join(dir, 'layout', 'OVMF_VARS_4M.fd')), 'per-VM UEFI variable store');
+  vm.setBootDevice('disk');
+  await vm.start();
+  assert.equal(vm.bootDevice, 'disk');
+  vm.setBootDevice('cdrom');
+  await vm.reset(); // a different boot device: QEMU restarts
+  assert.equal(vm.bootDevice, 'cdrom');
+  assert.equal(vm.power, 'on');
+  await vm.stop();
+});

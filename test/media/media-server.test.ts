@@ -16,6 +16,7 @@ import { startMediaServer, type MediaServer } from '../../server/media/media-ser
 import { signGrant } from '../../server/media/token.ts';
 import type { AppEnv } from '../../server/context.ts';
 import type { Access } from '../../server/auth/access.ts';
+import { makeCert } from '../redfish/tls-cert.ts';
 
 const run = promisify(execFile);
 const SIZE = 3 * 1024 * 1024 + 123;
@@ -221,5 +222,30 @@ describe('media server', () => {
     const link = await app.request('/api/media/links', { method: 'POST', body: JSON.stringify({ target: 'lab-3', name: 'rescue.iso' }), headers: { 'content-type': 'application/json' } });
     assert.equal(link.status, 200);
     assert.match(((await link.json()) as { url: string }).url, /\/media\/t\/.+\/rescue\.iso$/);
+  });
+});
+
+describe('media server over HTTPS', () => {
+  it('serves ranges over TLS when media.tls is set (bmcweb mounts only https://)', async () => {
+    const tlsDir = mkdtempSync(join(tmpdir(), 'rb-media-tls-'));
+    const cert = makeCert(tlsDir, 'media');
+    const m = await startMediaServer({
+      config: { dir: mediaDir, listen: { host: '127.0.0.1', port: 0 }, tokenTtlS: 3600 },
+      key,
+      fetchLog: new FetchLog({ now: () => now }),
+      log: createLogger({ level: 'silent' }),
+      now: () => now,
+      tls: { cert: cert.cert, key: cert.key },
+    });
+    try {
+      const { url } = m.urlFor('lab-4', 'rescue.iso');
+      assert.match(url, /^https:\/\//);
+      const r = await curl(['-k', '-r', '0-99', url]);
+      assert.equal(r.status, 206);
+      assert.ok(r.body.equals(iso.subarray(0, 100)));
+    } finally {
+      await m.close();
+      rmSync(tlsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -29,6 +29,12 @@ export interface MockRules {
   synthRoot?: Record<string, unknown>;
   /** Omit Location on session creation (client must use @odata.id). */
   sessionNoLocation?: boolean;
+  /** Properties merged into resources at start (e.g. an older firmware version on a Manager). */
+  overrides?: Record<string, Record<string, unknown>>;
+  /** InsertMedia reads the first bytes of Image with a Range request before accepting (what real BMCs do). */
+  fetchImageBytes?: number;
+  /** Reset to a state the system is already in answers 409 (D9-style conflict). */
+  resetConflictWhenAlready?: boolean;
   /** Hands out weak ETags but matches If-Match only against their strong form. */
   strongEtags?: boolean;
 }

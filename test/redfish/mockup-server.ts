@@ -67,6 +67,10 @@ export class MockupServer {
     const dir = join(MOCKUPS, tree);
     this.state = loadTree(dir);
     this.fillGaps();
+    for (const [p, props] of Object.entries(rules.overrides ?? {})) {
+      const r = this.state.get(p);
+      if (r) Object.assign(r, props);
+    }
     this.server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => void this.handle(req, res));
   }
 
@@ -265,6 +269,10 @@ export class MockupServer {
     switch (name) {
       case 'ComputerSystem.Reset': {
         const t = String(b.ResetType);
+        const want = t === 'ForceOff' || t === 'GracefulShutdown' ? 'Off' : 'On';
+        if (this.rules.resetConflictWhenAlready && (t === 'On' || t === 'ForceOff') && owner.PowerState === want) {
+          return send(409, baseError('Base.1.0.ActionParameterValueConflict', `already ${want}`, ['ResetType']));
+        }
         owner.PowerState = t === 'ForceOff' || t === 'GracefulShutdown' ? 'Off' : 'On';
         this.bump(owner);
         if (this.rules.resetAsTask) return send(202, { '@odata.id': '/redfish/v1/TaskMonitors/1' }, { location: '/redfish/v1/TaskMonitors/1', 'retry-after': '1' });
@@ -299,11 +307,18 @@ export class MockupServer {
         return send(204);
       }
       default:
+        if (name.endsWith('ImportSystemConfiguration')) {
+          // Dell SCP import: a job; the mock's task monitor reports it completed.
+          if (typeof b.ImportBuffer !== 'string' || /> +</.test(b.ImportBuffer) || /\n/.test(b.ImportBuffer)) {
+            return send(400, baseError('Base.1.0.PropertyValueFormatError', 'ImportBuffer', ['ImportBuffer']));
+          }
+          return send(202, undefined, { location: '/redfish/v1/TaskMonitors/JID_1' });
+        }
         return send(400, baseError('Base.1.0.ActionNotSupported', name));
     }
   }
 
-  private insert(rec: SeenRequest, slot: Json, b: Json, send: (s: number, j?: unknown, h?: Record<string, string>) => void): void {
+  private insert(_rec: SeenRequest, slot: Json, b: Json, send: (s: number, j?: unknown, h?: Record<string, string>) => void): void {
     const image = b.Image;
     if (typeof image !== 'string') return send(400, baseError('Base.1.0.ActionParameterMissing', 'Image', ['Image']));
     for (const p of this.rules.insertForbidden ?? []) {
@@ -323,6 +338,21 @@ export class MockupServer {
       if (b.TransferMethod !== undefined && b.TransferMethod !== 'Stream') return send(400, baseError('Base.1.0.PropertyValueNotInList', 'TransferMethod', ['TransferMethod']));
       if (b.Inserted !== undefined && b.Inserted !== true) return send(400, baseError('Base.1.0.PropertyValueNotInList', 'Inserted', ['Inserted']));
     }
+    const n = this.rules.fetchImageBytes;
+    if (n) {
+      void fetch(image, { headers: { range: `bytes=0-${n - 1}` } })
+        .then(async (r) => {
+          const got = (await r.arrayBuffer()).byteLength;
+          if (r.status !== 206 || got !== n) return send(400, baseError('Base.1.0.GeneralError', `image fetch: HTTP ${r.status}, ${got} bytes`));
+          this.accept(slot, image, b, send);
+        })
+        .catch((e: Error) => send(400, baseError('Base.1.0.GeneralError', `image fetch failed: ${e.message}`)));
+      return;
+    }
+    this.accept(slot, image, b, send);
+  }
+
+  private accept(slot: Json, image: string, b: Json, send: (s: number, j?: unknown, h?: Record<string, string>) => void): void {
     this.mediaState(slot, image, true);
     if (b.TransferProtocolType) slot.TransferProtocolType = b.TransferProtocolType;
     if (this.rules.addEjectAfterInsert) {
@@ -330,7 +360,6 @@ export class MockupServer {
       actions['#VirtualMedia.EjectMedia'] = { target: `${String(slot['@odata.id'])}/Actions/VirtualMedia.EjectMedia` };
     }
     this.bump(slot);
-    void rec;
     send(204);
   }
 }

@@ -71,7 +71,18 @@ export async function runHandshake(s: IpmiSession): Promise<HandshakeResult> {
   for (const suite of proposals(s)) {
     const tag = s.nextTag();
     const algorithms = { auth: suite.auth, integrity: suite.integrity, confidentiality: suite.confidentiality };
-    const raw = await exchange(s, PAYLOAD_OPEN_SESSION_REQUEST, encodeOpenSessionRequest({ tag, maxPrivilege: o.privilege, consoleSessionId: sid, algorithms }), PAYLOAD_OPEN_SESSION_RESPONSE, tag, 'Open Session Request');
+    let raw: Buffer;
+    try {
+      raw = await exchange(s, PAYLOAD_OPEN_SESSION_REQUEST, encodeOpenSessionRequest({ tag, maxPrivilege: o.privilege, consoleSessionId: sid, algorithms }), PAYLOAD_OPEN_SESSION_RESPONSE, tag, 'Open Session Request');
+    } catch (e) {
+      // Some BMCs (ipmi_sim) ignore a suite they lack instead of answering 0x11: try the next one,
+      // and only if every suite went unanswered does the timeout restart the handshake.
+      if (e instanceof IpmiError && e.code === 'E_IPMI_TIMEOUT' && refusals.length + 1 < proposals(s).length) {
+        refusals.push(`suite ${suite.id}: no answer`);
+        continue;
+      }
+      throw e;
+    }
     const r = decodeOpenSessionResponse(raw);
     if (r.status !== 0) {
       if (SUITE_REFUSED.has(r.status)) {

@@ -220,23 +220,23 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
 
   /** Waits for a matching inbound packet; registered before the send so synchronous peers work. */
   wait(match: (p: Inbound) => boolean, timeoutMs: number, what: string): { promise: Promise<Inbound>; cancel(): void } {
-    let timer: TimerHandle | undefined;
+    const t: { timer?: TimerHandle } = {};
     let waiter!: Waiter;
     const promise = new Promise<Inbound>((resolve, reject) => {
       waiter = {
         match,
         resolve: (p) => {
-          timer?.cancel();
+          t.timer?.cancel();
           resolve(p);
         },
         reject: (e) => {
-          timer?.cancel();
+          t.timer?.cancel();
           reject(e);
         },
       };
     });
     this.waiters.add(waiter);
-    timer = this.opts.clock.setTimeout(() => {
+    t.timer = this.opts.clock.setTimeout(() => {
       this.waiters.delete(waiter);
       waiter.reject(new IpmiError('E_IPMI_TIMEOUT', `no answer to ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
@@ -244,7 +244,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
       promise,
       cancel: () => {
         this.waiters.delete(waiter);
-        timer?.cancel();
+        t.timer?.cancel();
       },
     };
   }

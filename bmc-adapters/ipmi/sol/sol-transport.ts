@@ -3,8 +3,18 @@ import { Backoff, type BackoffOptions } from '../../backoff.ts';
 import type { ConsoleTransport, ConsoleTransportEvents, TransportState } from '../../console-transport.ts';
 import { IpmiClient, type ClientOptions } from '../client.ts';
 import { CC_INVALID_COMMAND, CC_PAYLOAD_ALREADY_ACTIVE } from '../codec/completion-codes.ts';
-import { CMD_ACTIVATE_PAYLOAD, CMD_DEACTIVATE_PAYLOAD, CMD_GET_PAYLOAD_ACTIVATION_STATUS, NETFN_APP } from '../codec/commands/netfn.ts';
-import { SOL_AUX_AUTHENTICATE, SOL_AUX_ENCRYPT, decodeActivatePayloadResponse, decodePayloadStatusResponse, encodeActivatePayloadRequest, encodeDeactivatePayloadRequest, encodePayloadStatusRequest } from '../codec/commands/payload.ts';
+import { CMD_ACTIVATE_PAYLOAD, CMD_DEACTIVATE_PAYLOAD, CMD_GET_PAYLOAD_ACTIVATION_STATUS, CMD_GET_PAYLOAD_INSTANCE_INFO, NETFN_APP } from '../codec/commands/netfn.ts';
+import {
+  SOL_AUX_AUTHENTICATE,
+  SOL_AUX_ENCRYPT,
+  decodeActivatePayloadResponse,
+  decodePayloadInstanceInfoResponse,
+  decodePayloadStatusResponse,
+  encodeActivatePayloadRequest,
+  encodeDeactivatePayloadRequest,
+  encodePayloadInstanceInfoRequest,
+  encodePayloadStatusRequest,
+} from '../codec/commands/payload.ts';
 import { PAYLOAD_SOL } from '../codec/rmcpplus.ts';
 import { SOL_OP_GENERATE_BREAK, SOL_ST_CHAR_UNAVAILABLE, SOL_ST_DEACTIVATED, SOL_ST_NACK, decodeSol, encodeSol, type SolPacket } from '../codec/sol.ts';
 import { DecodeError } from '../../errors.ts';
@@ -22,6 +32,8 @@ export interface SolOptions extends ClientOptions {
   /** Period of the Get Payload Activation Status check that notices a stolen SOL; default 10000 ms, 0 = off. */
   statusCheckMs?: number;
   reconnect?: BackoffOptions;
+  /** Builds the client instead of attaching to the UDP pool (tests inject a scripted BMC). */
+  clientFactory?: () => Promise<IpmiClient>;
 }
 
 /** Errors after which retrying cannot help: open() rejects instead of reconnecting. */
@@ -48,6 +60,12 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   private readonly queue: Buffer[] = [];
   private inflight: Inflight | undefined;
   private breakPending = false;
+  /**
+   * After activation, one packet without data goes first: ipmi_sim keeps the last packet
+   * sequence number across activations and silently drops a new console's first packet if
+   * its number matches, so we spend one number on nothing before sending characters.
+   */
+  private syncPending = false;
   /** Set while the BMC said "character transfer unavailable". */
   private paused = false;
   private outSeq = 0;
@@ -59,6 +77,11 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   private openWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private readonly instance: number;
   private statusSupported = true;
+  /** Only a console that activated SOL may deactivate it on close (never someone else's). */
+  private activated = false;
+  private instanceInfoSupported = true;
+  /** Owner session id right after our activation; a change means someone stole the instance. */
+  private ownerId: number | undefined;
 
   constructor(private readonly o: SolOptions) {
     super();
@@ -123,6 +146,8 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     if (this.isClosed() || this.reconnectTimer) return;
     this.statusTimer?.cancel();
     this.dropInflight();
+    // Whatever happened, the instance may now be someone else's: never deactivate it on close.
+    this.activated = false;
     const delay = this.backoff.next();
     this.setState('reconnecting', reason, delay);
     this.stats.reconnects++;
@@ -136,7 +161,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
 
   private async connect(): Promise<void> {
     if (!this.client) {
-      this.client = await IpmiClient.create(this.o);
+      this.client = await (this.o.clientFactory ? this.o.clientFactory() : IpmiClient.create(this.o));
       this.client.session.on('payload', (type, payload) => {
         if (type === PAYLOAD_SOL) this.onSol(payload);
       });
@@ -166,6 +191,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     if (r.completionCode !== 0) {
       throw new IpmiError('E_IPMI_SOL', `Activate Payload (SOL) failed: completion code 0x${r.completionCode.toString(16)}`, { completionCode: r.completionCode });
     }
+    this.activated = true;
     const a = decodeActivatePayloadResponse(r.data);
     if (has('solpayloadsize')) this.maxChunk = 200;
     else if (a.inboundPayloadSize < 5) throw new IpmiError('E_IPMI_SOL', `BMC reports an SOL payload size of ${a.inboundPayloadSize}; if it is wrong, use the solpayloadsize workaround`);
@@ -175,10 +201,27 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       throw new IpmiError('E_IPMI_SOL', `BMC asks for SOL on UDP port ${a.port} (session on ${port}); separate SOL ports are not implemented: use the solport workaround if the BMC mis-reports it`);
     }
     this.lastInSeq = 0;
+    this.syncPending = true;
+    this.ownerId = await this.instanceOwner();
+  }
+
+  /** Session id the BMC says holds our instance, or undefined when it cannot tell (0xc1 etc.). */
+  private async instanceOwner(): Promise<number | undefined> {
+    const s = this.client?.session;
+    if (!s || !this.instanceInfoSupported) return undefined;
+    const r = await s.requestRaw(NETFN_APP, CMD_GET_PAYLOAD_INSTANCE_INFO, encodePayloadInstanceInfoRequest({ payloadType: PAYLOAD_SOL, instance: this.instance }), { noRelogin: true });
+    if (r.completionCode !== 0) {
+      this.instanceInfoSupported = false;
+      return undefined;
+    }
+    return decodePayloadInstanceInfoResponse(r.data).sessionId;
   }
 
   private async takeOver(why: string): Promise<void> {
-    if (!this.firstOpen || !this.o.steal) {
+    // Our own stale instance (our previous session died with SOL active) may always be reclaimed.
+    const owner = this.ownerId !== undefined ? await this.instanceOwner().catch(() => undefined) : undefined;
+    const ours = owner !== undefined && owner === this.ownerId;
+    if (!ours && (!this.firstOpen || !this.o.steal)) {
       throw new IpmiError('E_IPMI_SOL', `SOL instance ${this.instance} is in use by another session (${why}); allow stealing to take it over`);
     }
     const s = this.client?.session;
@@ -270,17 +313,19 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
 
   private pump(): void {
     if (this.inflight || this.paused || this.state !== 'open') return;
-    if (this.queue.length === 0 && !this.breakPending) return;
+    if (this.queue.length === 0 && !this.breakPending && !this.syncPending) return;
     let data = Buffer.alloc(0);
-    while (this.queue.length > 0 && data.length < this.maxChunk) {
+    const sync = this.syncPending;
+    this.syncPending = false;
+    while (!sync && this.queue.length > 0 && data.length < this.maxChunk) {
       const head = this.queue[0] as Buffer;
       const take = Math.min(head.length, this.maxChunk - data.length);
       data = Buffer.concat([data, head.subarray(0, take)]);
       if (take === head.length) this.queue.shift();
       else this.queue[0] = head.subarray(take);
     }
-    const op = this.breakPending ? SOL_OP_GENERATE_BREAK : 0;
-    this.breakPending = false;
+    const op = !sync && this.breakPending ? SOL_OP_GENERATE_BREAK : 0;
+    if (!sync) this.breakPending = false;
     this.outSeq = (this.outSeq % 15) + 1; // 1..15; 0 means "no data"
     const inf: Inflight = { seq: this.outSeq, data, op, tries: 0, timer: undefined };
     this.inflight = inf;
@@ -315,7 +360,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
 
   private scheduleStatusCheck(): void {
     const every = this.o.statusCheckMs ?? 10000;
-    if (!every || !this.client || this.client.session.has('solstatus') || !this.statusSupported) return;
+    if (!every || !this.client || (this.ownerId === undefined && (this.client.session.has('solstatus') || !this.statusSupported))) return;
     this.statusTimer?.cancel();
     this.statusTimer = this.clock.setTimeout(() => {
       void this.checkStillActive().then(() => {
@@ -324,11 +369,19 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     }, every);
   }
 
-  /** Notices a stolen or dropped SOL: our instance no longer active, or the session gone. */
+  /**
+   * Notices a stolen or dropped SOL. A thief re-activates the same instance, so "instance
+   * active" proves nothing: the owner session id (Get Payload Instance Info) must still be ours.
+   */
   private async checkStillActive(): Promise<void> {
     const s = this.client?.session;
     if (!s || this.state !== 'open') return;
     try {
+      if (this.ownerId !== undefined) {
+        const owner = await this.instanceOwner();
+        if (owner !== undefined && owner !== this.ownerId && this.state === 'open') this.scheduleReconnect(`SOL was taken over by another session (owner session 0x${owner.toString(16)})`);
+        return;
+      }
       const st = decodePayloadStatusResponse(await s.request(NETFN_APP, CMD_GET_PAYLOAD_ACTIVATION_STATUS, encodePayloadStatusRequest(PAYLOAD_SOL), { noRelogin: true }));
       if (!st.active.includes(this.instance) && this.state === 'open') this.scheduleReconnect('SOL is no longer active on the BMC (taken over by another session?)');
     } catch (e) {
@@ -344,7 +397,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     const c = this.client;
     this.client = undefined;
     if (!c) return;
-    if (c.session.state === 'active') {
+    if (c.session.state === 'active' && this.activated) {
       await c.session.requestRaw(NETFN_APP, CMD_DEACTIVATE_PAYLOAD, encodeDeactivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance }), { noRelogin: true, retries: 1 }).catch(() => undefined);
     }
     await c.close();

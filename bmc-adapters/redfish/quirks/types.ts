@@ -27,6 +27,19 @@ export interface Quirks {
     fullObject: boolean;
     /** 'auto': System, or its @Redfish.Settings object when the System lacks AllowableValues or rejects the PATCH. */
     where: 'auto' | 'settings';
+    /**
+     * Where the standard "Cd" target means the physical drive, the virtual CD is
+     * selected by an OEM Manager action instead (Dell D4). Used when the Manager
+     * advertises the action and matches `when` (any entry).
+     */
+    oemVirtualCd?: {
+      /** Matches the key of the Manager's Actions.Oem entry. */
+      action: RegExp;
+      when: { managerModel?: RegExp; firmwareBelowMajor?: number }[];
+      /** JSON body; `{{ONCE}}` is replaced by the once/persistent value. */
+      body: Record<string, unknown>;
+      once: { once: string; persistent: string };
+    };
   };
   media: {
     /** Which collection to search first (both are always searched, QUIRKS rule 1). */

@@ -11,6 +11,8 @@ import type { BmcClock, TimerHandle } from '../clock.ts';
  * the edges, time comes from the injected clock.
  */
 
+const RECENT_INBOUND = 7;
+
 export interface SolChannelOptions {
   clock: BmcClock;
   /** Frames to the remote console (the server wraps them in RMCP+). */
@@ -33,7 +35,12 @@ export class SolChannel {
   private outstanding: { seq: number; data: Buffer; tries: number } | null = null;
   private timer: TimerHandle | null = null;
   private nextSeq = 1;
-  private lastInbound: { seq: number; count: number } | null = null;
+  /**
+   * Recently written inbound packets. A console sends number n+1 only after
+   * n was ACKed, and reuses a number only 15 packets later, so a number seen
+   * among the last few is a resend (possibly delayed behind a newer packet).
+   */
+  private recentInbound: Array<{ seq: number; count: number }> = [];
   private closed = false;
   /** Counters for tests and the benchmark. */
   readonly stats = { sent: 0, retransmits: 0, givenUp: 0, received: 0, duplicates: 0 };
@@ -57,16 +64,18 @@ export class SolChannel {
     if (this.closed) return;
     if (f.ackSeq !== 0 && this.outstanding && f.ackSeq === this.outstanding.seq) this.onAck(f);
     if (f.packetSeq !== 0) {
-      if (this.lastInbound && this.lastInbound.seq === f.packetSeq) {
-        // A retransmission: our ACK was lost. ACK again, do not type twice.
+      const seen = this.recentInbound.find((r) => r.seq === f.packetSeq);
+      if (seen) {
+        // A retransmission: our ACK was lost or late. ACK again, do not type twice.
         this.stats.duplicates++;
-        this.o.send({ packetSeq: 0, ackSeq: f.packetSeq, acceptedCount: this.lastInbound.count, opStatus: 0, data: Buffer.alloc(0) });
+        this.o.send({ packetSeq: 0, ackSeq: f.packetSeq, acceptedCount: seen.count, opStatus: 0, data: Buffer.alloc(0) });
         return;
       }
       this.stats.received++;
       if (f.opStatus & SOL_OP_GENERATE_BREAK) this.o.sendBreak?.();
       if (f.data.length > 0) this.o.writeSerial(f.data);
-      this.lastInbound = { seq: f.packetSeq, count: f.data.length };
+      this.recentInbound.push({ seq: f.packetSeq, count: f.data.length });
+      if (this.recentInbound.length > RECENT_INBOUND) this.recentInbound.shift();
       this.o.send({ packetSeq: 0, ackSeq: f.packetSeq, acceptedCount: f.data.length, opStatus: 0, data: Buffer.alloc(0) });
     }
   }

@@ -56,7 +56,7 @@ export class TestViewer {
       if (isBinary) {
         const f = decodeOffsetFrame(data);
         const kind = f.type === FRAME_OUTPUT ? 'output' : f.type === FRAME_SNAPSHOT ? 'snapshot' : 'output';
-        this.frames.push({ kind, offset: f.offset, payload: Buffer.from(f.payload) });
+        this.frames.push({ kind, offset: f.offset, payload: Buffer.from(f.payload.buffer, f.payload.byteOffset, f.payload.byteLength) });
         if (kind === 'output') this.outputBytes += f.payload.length;
       } else {
         this.controls.push(JSON.parse(data.toString('utf8')) as ServerControl);

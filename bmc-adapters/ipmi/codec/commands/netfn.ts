@@ -14,6 +14,7 @@ export const CMD_CLOSE_SESSION = 0x3c; // §22.19
 export const CMD_ACTIVATE_PAYLOAD = 0x48; // §24.1
 export const CMD_DEACTIVATE_PAYLOAD = 0x49; // §24.2
 export const CMD_GET_PAYLOAD_ACTIVATION_STATUS = 0x4a; // §24.4
+export const CMD_GET_PAYLOAD_INSTANCE_INFO = 0x4b; // §24.5
 export const CMD_GET_CHANNEL_CIPHER_SUITES = 0x54; // §22.15
 
 export const PRIV_CALLBACK = 1;

@@ -106,3 +106,33 @@ export function decodePayloadStatusResponse(buf: Uint8Array): PayloadStatus {
   for (let i = 0; i < 16; i++) if (bits & (1 << i)) active.push(i + 1);
   return { capacity, active };
 }
+
+export interface PayloadInstanceInfo {
+  /** Session id of the session the instance is active on (0 = not active). */
+  sessionId: number;
+  /** 8 bytes of payload-specific info (SOL: byte 0 = serial port number). */
+  info: Buffer;
+}
+
+// §24.5 Get Payload Instance Info request: payload type, instance.
+export function encodePayloadInstanceInfoRequest(m: DeactivatePayloadRequest): Buffer {
+  return Buffer.from([m.payloadType & 0x3f, m.instance & 0x0f]);
+}
+export function decodePayloadInstanceInfoRequest(buf: Uint8Array): DeactivatePayloadRequest {
+  const r = new Reader(buf, 'Get Payload Instance Info request');
+  return { payloadType: r.u8() & 0x3f, instance: r.u8() & 0x0f };
+}
+
+// §24.5 response: session id (4, LS byte first), 8 bytes of instance info.
+export function encodePayloadInstanceInfoResponse(m: PayloadInstanceInfo): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeUInt32LE(m.sessionId >>> 0, 0);
+  m.info.copy(b, 4, 0, 8);
+  return b;
+}
+export function decodePayloadInstanceInfoResponse(buf: Uint8Array): PayloadInstanceInfo {
+  const r = new Reader(buf, 'Get Payload Instance Info response');
+  const sessionId = r.u32le();
+  // Only the session id matters to us; tolerate BMCs that send fewer than 8 info bytes.
+  return { sessionId, info: r.rest() };
+}
