@@ -21,6 +21,8 @@ export interface LabManagerOptions {
   stateDir?: string;
   /** Force an accelerator; default: RESCUEBOX_ACCEL, else the cached KVM probe verdict. */
   accel?: Accel;
+  /** How long stop() waits for QMP quit before SIGKILL (LabVm default 3 s). */
+  stopDeadlineMs?: number;
 }
 
 /**
@@ -34,12 +36,14 @@ export class LabManager extends EventEmitter<{ power: [id: string, power: VmPowe
   /** PIDs killed by the sweep at construction. */
   readonly sweptPids: number[];
   private readonly accel: Accel | undefined;
+  private readonly stopDeadlineMs: number | undefined;
   private readonly vms = new Map<string, LabVm>();
 
   constructor(opts: LabManagerOptions = {}) {
     super();
     this.stateDir = resolve(opts.stateDir ?? join(repoRoot, 'var/lab/machines'));
     this.accel = opts.accel;
+    this.stopDeadlineMs = opts.stopDeadlineMs;
     mkdirSync(this.stateDir, { recursive: true });
     this.sweptPids = sweepStaleQemus(this.stateDir);
     liveManagers.add(this);
@@ -51,7 +55,7 @@ export class LabManager extends EventEmitter<{ power: [id: string, power: VmPowe
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) throw new LabError('E_BAD_ID', `lab machine id "${id}": lowercase letters, digits and dashes`);
     if (this.vms.has(id)) throw new LabError('E_EXISTS', `lab machine ${id} already exists`);
     const serialPort = await freeTcpPort();
-    const vm = new LabVm({ ...spec, id }, { stateDir: join(this.stateDir, id), serialPort, accel: this.accel });
+    const vm = new LabVm({ ...spec, id }, { stateDir: join(this.stateDir, id), serialPort, accel: this.accel, stopDeadlineMs: this.stopDeadlineMs });
     vm.on('power', (p) => this.emit('power', id, p));
     this.vms.set(id, vm);
     return vm;

@@ -15,4 +15,5 @@ program
 
 program.addCommand((await import('../bmc-adapters/redfish/cli.ts')).redfishCommand());
 
+program.addCommand((await import('../bmc-adapters/ipmi/cli.ts')).ipmiCommand);
 await program.parseAsync(process.argv);

@@ -1,16 +1,13 @@
-import { serve } from '@hono/node-server';
-import { createServer as createHttpsServer } from 'node:https';
-import { buildApp } from './app.ts';
-import { loadConfig, ConfigError } from './config.ts';
+import { join } from 'node:path';
+import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createLogger } from './log.ts';
-import { openAppStore } from './store/app-store.ts';
-import { ensureFirstAdmin } from './auth/bootstrap-admin.ts';
-import { ensureCertificate } from './tls/ensure-certificate.ts';
+import { startAppliance } from './appliance.ts';
+import type { TargetCreate } from './targets/target-schema.ts';
 
-/** `npm start`: load config, bring up the pieces, serve, print the URL. */
+/** `npm start`: load config, start the lab if asked (the default), serve, print the URL. */
 async function main(): Promise<void> {
   const log = createLogger();
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -20,23 +17,37 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const store = openAppStore({ dataDir: config.dataDir });
-  await ensureFirstAdmin(store.users, store.audit);
-  const tls = config.tls.mode === 'auto' ? ensureCertificate({ dataDir: config.dataDir, cert: config.tls.cert, key: config.tls.key, hostnames: [config.listen.host] }) : undefined;
-  if (tls) console.log(`rescuebox: TLS certificate ${tls.certPath}${tls.generated ? ' (generated now)' : ''}, SHA-256 ${tls.fingerprint256}`);
-  const { app, injectWebSocket } = buildApp({
-    config,
-    log,
-    version: '0.1.0',
-    startedAt: Date.now(),
-    listTargets: () => [],
-    store,
+
+  let bootTargets: TargetCreate[] = [];
+  let closeLab = async (): Promise<void> => undefined;
+  if (config.lab.enabled && config.lab.machines > 0) {
+    // The only place the product reaches into lab/: npm start's demo machines.
+    const { startLab } = await import('../lab/start-lab.ts');
+    console.log(`rescuebox: starting ${config.lab.machines} lab machine(s) (QEMU)…`);
+    const lab = await startLab({ stateDir: join(config.dataDir, 'lab'), machines: config.lab.machines });
+    bootTargets = lab.targets;
+    closeLab = lab.close;
+  }
+
+  const appliance = await startAppliance({ config, log, bootTargets }).catch(async (e: unknown) => {
+    await closeLab();
+    throw e;
   });
-  const tlsOptions = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
-  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port, ...tlsOptions }, (info) => {
-    console.log(`rescuebox listening on ${tls ? 'https' : 'http'}://${config.listen.host}:${info.port}/`);
-  });
-  injectWebSocket(server);
+  if (appliance.tlsFingerprint256) console.log(`rescuebox: TLS certificate SHA-256 ${appliance.tlsFingerprint256}`);
+  console.log(`rescuebox: media server for BMCs at ${appliance.media.baseUrl}`);
+  console.log(`rescuebox listening on ${appliance.url}`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await appliance.close().catch((e: unknown) => log.error({ err: (e as Error).message }, 'close failed'));
+    await closeLab();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 await main();

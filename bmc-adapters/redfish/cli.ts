@@ -71,10 +71,10 @@ export function redfishCommand(): Command {
 
   cmd
     .command('power')
-    .description('status | on | off | cycle')
-    .argument('<op>', 'status|on|off|cycle')
+    .description('status | on | off | cycle (hard) | reset | soft (ACPI shutdown)')
+    .argument('<op>', 'status|on|off|cycle|reset|soft')
     .action(async (op: string, _o, c: Command) => {
-      if (!['status', 'on', 'off', 'cycle'].includes(op)) c.error(`unknown power operation ${op}`);
+      if (!['status', 'on', 'off', 'cycle', 'reset', 'soft'].includes(op)) c.error(`unknown power operation ${op}`);
       await withClient(c, async (cl) => (op === 'status' ? cl.powerStatus() : cl.power(op as PowerOp)));
     });
 

@@ -47,6 +47,8 @@ export function chooseResetPlan(prefs: string[], allowed: string[] | undefined):
 const EXPECT: Record<string, PowerState | undefined> = {
   On: 'On', ForceOn: 'On', ForceOff: 'Off', GracefulShutdown: 'Off', PowerCycle: 'On', ForceRestart: 'On', GracefulRestart: 'On',
 };
+/** State each operation ends in (PushPowerButton toggles, so its target comes from the operation). */
+const OP_STATE: Record<PowerOp, PowerState> = { on: 'On', off: 'Off', cycle: 'On', reset: 'On', soft: 'Off' };
 
 export interface PowerOptions {
   /** How long to wait for the state to be reached. */
@@ -67,8 +69,7 @@ async function waitState(t: RedfishTarget, want: PowerState, o: Required<PowerOp
 }
 
 /** One ResetType: POST, follow a task, accept 400/409 when the state is already what we wanted. */
-async function resetOnce(t: RedfishTarget, target: string, type: string, o: Required<PowerOptions>): Promise<void> {
-  const want = EXPECT[type];
+async function resetOnce(t: RedfishTarget, target: string, type: string, want: PowerState | undefined, o: Required<PowerOptions>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const r = await t.s.request('POST', target, { json: { ResetType: type } });
     if (r.status < 300) {
@@ -91,11 +92,13 @@ export async function power(t: RedfishTarget, op: PowerOp, opts: PowerOptions = 
   const action = await resetAction(t);
   let prefs = t.quirks.power.ops[op];
   // Cycling a machine that is off means switching it on.
-  if (op === 'cycle' && (await powerState(t)) === 'Off') prefs = t.quirks.power.ops.on;
+  if (op === 'cycle' && (await powerState(t)) === 'Off') {
+    prefs = t.quirks.power.ops.on;
+  }
   const plan = chooseResetPlan(prefs, action.allowed);
   if (!plan) {
     throw new AdapterError('E_REDFISH_UNSUPPORTED', `no ResetType for "${op}": BMC allows ${action.allowed?.join(', ') ?? '?'}`);
   }
-  for (const type of plan) await resetOnce(t, action.target, type, o);
+  for (const [i, type] of plan.entries()) await resetOnce(t, action.target, type, i === plan.length - 1 ? OP_STATE[op] : EXPECT[type], o);
   return powerState(t);
 }

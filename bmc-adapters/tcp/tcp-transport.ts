@@ -4,13 +4,18 @@ import { Backoff, type BackoffOptions } from '../backoff.ts';
 import type { ConsoleTransport, ConsoleTransportEvents, TransportState, TransportStateEvent } from '../console-transport.ts';
 import { AdapterError } from '../errors.ts';
 import { decodeComPortReply, encodeSetBaudRate } from './rfc2217.ts';
-import { BRK, encodeCommand, encodeData, IAC, OPT_BINARY, OPT_COM_PORT, TelnetDecoder, type TelnetEvent } from './telnet-codec.ts';
+import { BRK, DO, DONT, encodeCommand, encodeData, IAC, OPT_BINARY, OPT_COM_PORT, SB, TelnetDecoder, WILL, WONT, type TelnetEvent } from './telnet-codec.ts';
 import { TelnetOptions } from './telnet-options.ts';
 
 export interface TcpTransportOptions {
   host: string;
   port: number;
-  /** 'auto' (default): raw bytes until the peer sends IAC, then telnet. */
+  /**
+   * 'auto' (default): telnet when the connection's first bytes from the peer
+   * are a telnet command (IAC DO/DONT/WILL/WONT/SB), as telnet servers send on
+   * connect; otherwise raw for the whole connection, so a 0xff byte in a raw
+   * console's output never switches modes.
+   */
   telnet?: 'auto' | 'on' | 'off';
   backoff?: BackoffOptions;
   /** A connect attempt that takes longer counts as failed. Default 10 s. */
@@ -18,6 +23,9 @@ export interface TcpTransportOptions {
   /** RFC 2217: line speed to request when the peer agrees to COM-PORT-OPTION. */
   baudRate?: number;
 }
+
+/** Second bytes that make an opening IAC a telnet command rather than raw 0xff output. */
+const TELNET_OPENERS = new Set([DO, DONT, WILL, WONT, SB]);
 
 /** The telnet state of one connection; a reconnect starts afresh. */
 interface TelnetSession {
@@ -37,6 +45,8 @@ export class TcpTransport extends EventEmitter<ConsoleTransportEvents> implement
   private readonly backoff: Backoff;
   private socket: Socket | undefined;
   private telnet: TelnetSession | undefined;
+  /** 'auto' only: the connection's first byte(s) while undecided (at most IAC alone). */
+  private autoPending: Buffer | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private opened: Promise<void> | undefined;
   private settleOpen: { resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -52,7 +62,7 @@ export class TcpTransport extends EventEmitter<ConsoleTransportEvents> implement
     return this._state;
   }
 
-  /** Whether the current connection speaks telnet (always with 'on'; after the peer's first IAC with 'auto'). */
+  /** Whether the current connection speaks telnet (always with 'on'; with 'auto' when the peer opened with a telnet command). */
   get telnetActive(): boolean {
     return this.telnet !== undefined;
   }
@@ -121,6 +131,7 @@ export class TcpTransport extends EventEmitter<ConsoleTransportEvents> implement
       sock.setKeepAlive(true, 15_000);
       this.backoff.reset();
       this.telnet = undefined;
+      this.autoPending = this.opts.telnet === 'auto' ? Buffer.alloc(0) : undefined;
       if (this.opts.telnet === 'on') this.startTelnet(sock);
       this.setState({ state: 'open' });
       this.settleOpen?.resolve();
@@ -151,7 +162,16 @@ export class TcpTransport extends EventEmitter<ConsoleTransportEvents> implement
 
   private onData(sock: Socket, chunk: Buffer): void {
     if (this.socket !== sock) return;
-    if (!this.telnet && this.opts.telnet === 'auto' && chunk.includes(IAC)) this.startTelnet(sock);
+    if (this.autoPending) {
+      const head = Buffer.concat([this.autoPending, chunk]);
+      if (head[0] === IAC && head.length < 2) {
+        this.autoPending = head; // IAC alone: the next byte decides
+        return;
+      }
+      this.autoPending = undefined;
+      if (head[0] === IAC && TELNET_OPENERS.has(head[1] as number)) this.startTelnet(sock);
+      chunk = head;
+    }
     if (!this.telnet) {
       this.emit('data', chunk);
       return;

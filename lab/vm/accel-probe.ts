@@ -91,6 +91,8 @@ async function decide(): Promise<AccelVerdict> {
   }
   const probe = await probeKvm();
   const verdict: AccelVerdict = { accel: probe.ok ? 'kvm' : 'tcg', reason: probe.reason, bootId: id, probedAt: new Date().toISOString() };
+  // Without a built lab system nothing was tried: decide again once it exists.
+  if (!existsSync(labKernel) || !existsSync(labInitramfs)) return verdict;
   try {
     mkdirSync(dirname(accelCacheFile), { recursive: true });
     const tmp = `${accelCacheFile}.${process.pid}.tmp`;

@@ -7,6 +7,8 @@ import { RING_GONE, RingBuffer } from './ring-buffer.ts';
 import { ScreenMirror } from './snapshot.ts';
 import { TranscriptWriter } from './transcript.ts';
 import type { ViewerSink } from './viewer-sink.ts';
+import { WriteLock } from './write-lock.ts';
+import { canWrite } from './can-write.ts';
 
 /**
  * One console target: exactly one upstream transport, opened whether or not
@@ -40,10 +42,6 @@ export type OutputListener = (offset: number, bytes: Buffer) => void;
 
 const noop = () => undefined;
 
-export function canWrite(identity: Identity): boolean {
-  return identity.role === 'operator' || identity.role === 'admin';
-}
-
 export class ConsoleSession {
   readonly targetId: string;
   readonly transport: ConsoleTransport;
@@ -55,7 +53,7 @@ export class ConsoleSession {
   private readonly viewers = new Map<string, ConsoleViewer>();
   private readonly hidden = new Set<ConsoleViewer>();
   private readonly hooks: ViewerHooks;
-  private lockHolder: ConsoleViewer | null = null;
+  private readonly writeLock = new WriteLock();
   private viewerSeq = 0;
   private cols: number;
   private rows: number;
@@ -119,7 +117,7 @@ export class ConsoleSession {
   }
 
   get lock(): LockHolder | null {
-    return this.lockHolder ? { user: this.lockHolder.identity.user, viewerId: this.lockHolder.id } : null;
+    return this.writeLock.wire;
   }
 
   listViewers(): { viewerId: string; user: string; readOnly: boolean }[] {
@@ -190,7 +188,7 @@ export class ConsoleSession {
       v.sink.control({ t: 'conn', state: 'closed', reason: 'console removed' });
     }
     this.viewers.clear();
-    this.lockHolder = null;
+    this.writeLock.clear();
     this.transport.off('data', this.onData);
     this.transport.off('state', this.onState);
     this.transport.off('warning', this.onWarning);
@@ -265,56 +263,28 @@ export class ConsoleSession {
     attempt();
   }
 
-  private requireHolder(v: ConsoleViewer, what: string): void {
-    if (v.state === 'closed') throw new ConsoleError('E_DETACHED', `viewer ${v.id} is detached`);
-    if (v.readOnly) throw new ConsoleError('E_READ_ONLY', `read-only viewer cannot ${what}`);
-    if (this.lockHolder !== v) {
-      const who = this.lockHolder ? `${this.lockHolder.identity.user} holds the write lock` : 'nobody holds the write lock';
-      throw new ConsoleError('E_NOT_LOCK_HOLDER', `cannot ${what}: ${who}; request it first`);
-    }
-  }
-
   private input(v: ConsoleViewer, bytes: Uint8Array): void {
-    this.requireHolder(v, 'type');
+    this.writeLock.requireHeldBy(v, 'type');
     if (bytes.length === 0) return;
     if (!this.transport.write(bytes)) throw new ConsoleError('E_NOT_CONNECTED', `console ${this.targetId} is ${this.state}; keystrokes not sent`);
     this.transcript?.input(v.identity, bytes);
   }
 
   private breakBy(v: ConsoleViewer): void {
-    this.requireHolder(v, 'send a break');
+    this.writeLock.requireHeldBy(v, 'send a break');
     this.transport.sendBreak();
     this.transcript?.marker(`rb:break user=${v.identity.user}`);
   }
 
   private lockAction(v: ConsoleViewer, action: 'request' | 'release' | 'takeover'): void {
-    if (v.state === 'closed') throw new ConsoleError('E_DETACHED', `viewer ${v.id} is detached`);
-    if (v.readOnly) throw new ConsoleError('E_READ_ONLY', 'read-only viewer cannot hold the write lock');
-    const by = v.identity.user;
-    if (action === 'request') {
-      if (this.lockHolder === v) {
-        v.sink.control({ t: 'lock', holder: this.lock, by });
-        return;
-      }
-      if (this.lockHolder) throw new ConsoleError('E_LOCK_HELD', `${this.lockHolder.identity.user} holds the write lock; take it over instead`);
-      this.lockHolder = v;
-      this.broadcast({ t: 'lock', holder: this.lock, by });
-    } else if (action === 'release') {
-      if (this.lockHolder !== v) throw new ConsoleError('E_NOT_LOCK_HOLDER', 'cannot release a write lock you do not hold');
-      this.lockHolder = null;
-      this.broadcast({ t: 'lock', holder: null, by });
-    } else {
-      if (!canWrite(v.identity)) throw new ConsoleError('E_FORBIDDEN', `${by} may not take over the write lock`);
-      const previous = this.lockHolder;
-      this.lockHolder = v;
-      this.broadcast({ t: 'lock', holder: this.lock, by, takeover: previous !== null && previous !== v });
-    }
+    this.broadcast(this.writeLock.apply(v, action));
   }
 
   private resizeBy(v: ConsoleViewer, cols: number, rows: number): void {
     if (v.readOnly) throw new ConsoleError('E_READ_ONLY', 'read-only viewer cannot resize the console');
-    if (this.lockHolder && this.lockHolder !== v) {
-      throw new ConsoleError('E_NOT_LOCK_HOLDER', `${this.lockHolder.identity.user} holds the write lock and sets the size`);
+    const holder = this.writeLock.current;
+    if (holder && holder !== v) {
+      throw new ConsoleError('E_NOT_LOCK_HOLDER', `${holder.identity.user} holds the write lock and sets the size`);
     }
     if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || cols > 1000 || rows < 1 || rows > 500) {
       throw new ConsoleError('E_BAD_REQUEST', `resize to ${cols}x${rows}: need 2..1000 columns and 1..500 rows`);
@@ -331,8 +301,7 @@ export class ConsoleSession {
     v.state = 'closed';
     this.viewers.delete(v.id);
     const wasHidden = this.hidden.delete(v);
-    if (this.lockHolder === v) {
-      this.lockHolder = null;
+    if (this.writeLock.dropIfHeldBy(v)) {
       this.broadcast({ t: 'lock', holder: null, by: v.identity.user });
     }
     if (!wasHidden) this.broadcastViewers();

@@ -9,19 +9,17 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Server as HttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { buildApp } from '../../server/app.ts';
+import { startAppliance as startProductAppliance } from '../../server/appliance.ts';
+import { TargetCreateSchema, type TargetCreate } from '../../server/targets/target-schema.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { openAppStore, type AppStore } from '../../server/store/app-store.ts';
-import { ensureFirstAdmin } from '../../server/auth/bootstrap-admin.ts';
-import { ConsoleHub } from '../../server/console/console-hub.ts';
+import type { ConsoleHub } from '../../server/console/console-hub.ts';
+import type { ConsoleSession } from '../../server/console/console-session.ts';
 import { LabManager } from '../../lab/lab-manager.ts';
 import type { LabVm } from '../../lab/vm/lab-vm.ts';
-import { TcpTransport } from '../../bmc-adapters/tcp/tcp-transport.ts';
 
 export interface ApplianceOptions {
   adminPassword?: string;
@@ -32,23 +30,20 @@ export interface ApplianceOptions {
 }
 
 /** Resolves once the console's output so far matches `re`; rejects after the deadline. */
-function waitForOutput(transport: TcpTransport, re: RegExp, timeoutMs: number): Promise<void> {
+function waitForOutput(session: ConsoleSession, re: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const onData = (chunk: Buffer): void => {
-      seen = (seen + chunk.toString('latin1')).slice(-65536);
-      if (re.test(seen)) done();
-    };
     const timer = setTimeout(() => {
-      transport.off('data', onData);
+      unsubscribe();
       reject(new Error(`lab-1: no ${re} on the console within ${timeoutMs} ms; last output: ${JSON.stringify(seen.slice(-200))}`));
     }, timeoutMs);
-    const done = (): void => {
+    const unsubscribe = session.subscribe(0, (_offset, chunk) => {
+      seen = (seen + chunk.toString('latin1')).slice(-65536);
+      if (!re.test(seen)) return;
       clearTimeout(timer);
-      transport.off('data', onData);
+      queueMicrotask(unsubscribe);
       resolve();
-    };
-    transport.on('data', onData);
+    });
   });
 }
 
@@ -118,17 +113,18 @@ class Relay {
 
 export async function startAppliance(opts: ApplianceOptions = {}): Promise<Appliance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rb-appliance-'));
-  const adminPassword = opts.adminPassword ?? `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  const env: NodeJS.ProcessEnv = {};
-  const config = loadConfig({ raw: { listen: { host: '127.0.0.1', port: 0 }, dataDir, tls: { mode: 'off' }, lab: { enabled: false } }, env });
+  const adminPassword = opts.adminPassword ?? process.env.RESCUEBOX_ADMIN_PASSWORD ?? `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const config = loadConfig({
+    raw: { listen: { host: '127.0.0.1', port: 0 }, dataDir, tls: { mode: 'off' }, lab: { enabled: false }, media: { listen: { host: '127.0.0.1', port: 0 } } },
+    env: {},
+  });
   const log = createLogger({ level: process.env.RB_TEST_LOG_LEVEL ?? 'silent' });
-  const store = openAppStore({ dataDir, env, passwordLogN: 10, testOnlyWeakPasswords: true });
-  await ensureFirstAdmin(store.users, store.audit, { env: { RESCUEBOX_ADMIN_PASSWORD: adminPassword }, print: () => undefined });
-  const hub = new ConsoleHub({ console: config.console, dataDir, log });
+  const store = openAppStore({ dataDir, env: {}, passwordLogN: 10, testOnlyWeakPasswords: true });
 
   let vm: LabVm | null = null;
   let relay: Relay | null = null;
   const cleanup: (() => Promise<void>)[] = [];
+  const bootTargets: TargetCreate[] = [];
   try {
     if (opts.lab !== false) {
       const lab = new LabManager({ stateDir: join(dataDir, 'lab') });
@@ -139,38 +135,38 @@ export async function startAppliance(opts: ApplianceOptions = {}): Promise<Appli
       await relay.listen();
       const r = relay;
       cleanup.push(() => r.close());
-      const transport = new TcpTransport({ host: '127.0.0.1', port: relay.port, backoff: { initialMs: 100, maxMs: 1000 } });
-      const shellUp = waitForOutput(transport, /rescuebox-lab ready[\s\S]*# /, opts.bootTimeoutMs ?? 150_000);
-      hub.add({ id: 'lab-1', name: 'lab-1', tags: ['lab'], kind: 'tcp', transport });
-      await shellUp;
+      bootTargets.push(
+        TargetCreateSchema.parse({ id: 'lab-1', name: 'lab-1', tags: ['lab'], console: { transport: 'tcp', host: '127.0.0.1', port: relay.port, telnet: 'off' } }),
+      );
     }
-    const { app, injectWebSocket } = buildApp({ config, log, version: 'test', startedAt: Date.now(), listTargets: () => hub.list(), store }, hub);
-    const server: ServerType = await new Promise((res) => {
-      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => res(s));
+    const appliance = await startProductAppliance({
+      config,
+      log,
+      store,
+      env: { RESCUEBOX_ADMIN_PASSWORD: adminPassword },
+      print: () => undefined,
+      bootTargets,
     });
-    injectWebSocket(server);
-    const port = (server.address() as AddressInfo).port;
+    cleanup.push(() => appliance.close());
+    const session = appliance.hub.get('lab-1');
+    if (session) await waitForOutput(session, /rescuebox-lab ready[\s\S]*# /, opts.bootTimeoutMs ?? 150_000);
     return {
-      url: `http://127.0.0.1:${port}/`,
-      port,
+      url: appliance.url,
+      port: appliance.port,
       dataDir,
       adminPassword,
-      hub,
+      hub: appliance.hub,
       store,
       vm,
       cutUpstream: async () => relay?.cut(),
       restoreUpstream: async () => relay?.listen(),
       async stop() {
-        await hub.close();
-        (server as HttpServer).closeAllConnections();
-        await new Promise<void>((res) => server.close(() => res()));
         for (const f of cleanup.reverse()) await f().catch(() => undefined);
         store.close();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
-    await hub.close().catch(() => undefined);
     for (const f of cleanup.reverse()) await f().catch(() => undefined);
     store.close();
     rmSync(dataDir, { recursive: true, force: true });

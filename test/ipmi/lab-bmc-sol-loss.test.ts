@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { SolTransport } from '../../bmc-adapters/ipmi/sol/sol-transport.ts';
+import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import type { BmcUser } from '../../lab/bmc/ipmi/users.ts';
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
 import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
@@ -13,9 +15,11 @@ import { LossyRelay } from '../lab-bmc/helpers/lossy-relay.ts';
  */
 class ConsoleMachine extends SimulatedMachine {
   typed: Buffer[] = [];
+  /** Fires on every write from the console, so the test waits on events, not time. */
+  readonly typedEvents = new EventEmitter<{ typed: [] }>();
   override writeSerial(data: Uint8Array): boolean {
     this.typed.push(Buffer.from(data));
-    this.emit('typed' as never);
+    this.typedEvents.emit('typed');
     return true;
   }
 }
@@ -35,6 +39,8 @@ describe('SOL through a lossy relay (client SolTransport vs lab BMC)', () => {
   const bmc = new VirtualBmc({ machine, users: [ADMIN] });
   let relay: LossyRelay;
   let sol: SolTransport;
+  // Our own pool, closed in after(): the process-wide one keeps its sockets (and the test process) alive.
+  const pool = new UdpPool({ sockets: 1, bindAddress: '127.0.0.1' });
   const received: Buffer[] = [];
   let receivedBytes = 0;
   const onData: Array<() => void> = [];
@@ -49,6 +55,7 @@ describe('SOL through a lossy relay (client SolTransport vs lab BMC)', () => {
       username: ADMIN.name,
       password: ADMIN.password,
       cipherSuites: [17],
+      pool,
       // The BMC reports its own port; the relay's differs by construction.
       workarounds: ['solport'],
       retransmitMs: 150,
@@ -67,6 +74,7 @@ describe('SOL through a lossy relay (client SolTransport vs lab BMC)', () => {
 
   after(async () => {
     await sol?.close();
+    await pool.close();
     await bmc.stop();
     await relay?.stop();
   });
@@ -101,11 +109,11 @@ describe('SOL through a lossy relay (client SolTransport vs lab BMC)', () => {
       const check = () => {
         if (got() >= want.length) {
           clearTimeout(timer);
-          machine.off('typed' as never, check);
+          machine.typedEvents.off('typed', check);
           resolve();
         }
       };
-      machine.on('typed' as never, check);
+      machine.typedEvents.on('typed', check);
     });
     for (let i = 0; i < want.length; i += 97) assert.equal(sol.write(want.subarray(i, i + 97)), true);
     await done;

@@ -21,7 +21,7 @@ function stateDir(): string {
   return d;
 }
 function manager(dir: string): LabManager {
-  const m = new LabManager({ stateDir: dir });
+  const m = new LabManager({ stateDir: dir, stopDeadlineMs: 500 });
   managers.push(m);
   return m;
 }
@@ -133,4 +133,23 @@ test('QEMU accepts every device layout: uefi, cdrom and pxe boots, disks on each
   assert.equal(vm.bootDevice, 'cdrom');
   assert.equal(vm.power, 'on');
   await vm.stop();
+});
+
+test('stop() falls back to SIGKILL when QEMU does not answer quit; a crash is seen as power off', async () => {
+  const dir = stateDir();
+  const m = manager(dir);
+  const vm = await m.createMachine('hung');
+  await vm.start();
+  const pid = vm.pid as number;
+  process.kill(pid, 'SIGSTOP'); // a hung QEMU: QMP quit goes unanswered
+  await vm.stop();
+  assert.equal(vm.power, 'off');
+  assert.ok(gone(pid));
+
+  await vm.start();
+  const exited = once(vm, 'exit');
+  process.kill(vm.pid as number, 'SIGKILL');
+  const [exit] = (await exited) as [{ signal: string | null }];
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.equal(m.list()[0]?.power, 'off');
 });

@@ -27,6 +27,12 @@ describe('power', () => {
     const posts = srv.seen.filter((r) => r.method === 'POST' && r.path.endsWith('ComputerSystem.Reset'));
     assert.deepEqual(posts.map((p) => [(p.body as { ResetType: string }).ResetType, p.status]), [['On', 409]]);
     assert.equal(await client.power('off'), 'Off');
+    assert.equal(await client.power('on'), 'On');
+    srv.seen.length = 0;
+    assert.equal(await client.power('reset'), 'On');
+    assert.equal(await client.power('soft'), 'Off');
+    const types = srv.seen.filter((r) => r.method === 'POST' && r.path.endsWith('ComputerSystem.Reset')).map((p) => (p.body as { ResetType: string }).ResetType);
+    assert.deepEqual(types, ['ForceRestart', 'GracefulShutdown']);
     await client.close();
     await srv.stop();
   });

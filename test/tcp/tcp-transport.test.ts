@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { TcpTransport } from '../../bmc-adapters/tcp/tcp-transport.ts';
-import { BRK, DO, IAC, OPT_ECHO, OPT_SGA, WILL } from '../../bmc-adapters/tcp/telnet-codec.ts';
+import { BRK, DO, IAC, OPT_COM_PORT, OPT_ECHO, OPT_SGA, WILL } from '../../bmc-adapters/tcp/telnet-codec.ts';
+import { encodeSetBaudRate } from '../../bmc-adapters/tcp/rfc2217.ts';
 import { TransportOutput } from './transport-output.ts';
 
 const DEADLINE = 5000;
@@ -84,8 +85,12 @@ test('raw: every byte value both ways, unchanged (telnet off)', async () => {
   assert.deepEqual(peer.received, all);
 });
 
-test('auto: switches to telnet on the first IAC, answers negotiation, escapes IAC, sends BRK', async () => {
-  const peer = new Peer((s) => s.write(Buffer.concat([Buffer.from('early '), Buffer.from([IAC, WILL, OPT_ECHO, IAC, WILL, OPT_SGA]), Buffer.from('login: ')])));
+test('auto: a peer opening with negotiation is telnet: answered, IAC escaped, BRK sent', async () => {
+  // The opening IAC arrives alone, as a split chunk would deliver it.
+  const peer = new Peer((s) => {
+    s.write(Buffer.from([IAC]));
+    s.write(Buffer.concat([Buffer.from([WILL, OPT_ECHO]), Buffer.from('early '), Buffer.from([IAC, WILL, OPT_SGA]), Buffer.from('login: ')]));
+  });
   const port = await peer.listen();
   cleanups.push(() => peer.shutdown());
   const { t, out } = transport(port, 'auto');
@@ -102,13 +107,14 @@ test('auto: switches to telnet on the first IAC, answers negotiation, escapes IA
   await peer.waitReceived((b) => b.subarray(beforeBrk).includes(Buffer.from([IAC, BRK])));
 });
 
-test('auto: a raw peer gets raw bytes, and break is refused with a warning instead of sent as data', async () => {
-  const peer = new Peer((s) => s.write('raw console\r\n'));
+test('auto: a raw peer stays raw even when its output later holds 0xff; break is refused, not sent as data', async () => {
+  const peer = new Peer((s) => s.write(Buffer.concat([Buffer.from('raw console\r\n'), Buffer.from([IAC, WILL, OPT_ECHO, 0x21])])));
   const port = await peer.listen();
   cleanups.push(() => peer.shutdown());
   const { t, out } = transport(port, 'auto');
   await t.open();
-  await out.waitFor('raw console', DEADLINE);
+  await out.waitFor('!', DEADLINE);
+  assert.deepEqual(Buffer.concat(out.bytes).subarray(-4), Buffer.from([IAC, WILL, OPT_ECHO, 0x21]), 'raw output passes untouched');
   const warnings: string[] = [];
   t.on('warning', (w) => warnings.push(w));
   t.sendBreak();
@@ -126,6 +132,18 @@ test('on: negotiates from the start even with a silent peer', async () => {
   const { t } = transport(port, 'on');
   await t.open();
   await peer.waitReceived((b) => b.includes(Buffer.from([IAC, WILL, 0])) && b.includes(Buffer.from([IAC, DO, OPT_SGA])));
+});
+
+test('RFC 2217: with a baud rate, offers COM-PORT-OPTION and sets the speed once the peer agrees', async () => {
+  const peer = new Peer((s) => s.write(Buffer.from([IAC, WILL, OPT_ECHO])));
+  const port = await peer.listen();
+  cleanups.push(() => peer.shutdown());
+  const t = new TcpTransport({ host: '127.0.0.1', port, telnet: 'on', baudRate: 115200, backoff: fastBackoff });
+  cleanups.push(() => t.close());
+  await t.open();
+  await peer.waitReceived((b) => b.includes(Buffer.from([IAC, WILL, OPT_COM_PORT])));
+  peer.sockets[0]?.write(Buffer.from([IAC, DO, OPT_COM_PORT]));
+  await peer.waitReceived((b) => b.includes(encodeSetBaudRate(115200)));
 });
 
 test('reconnects when the peer drops, and again after the peer was gone for a while', async () => {

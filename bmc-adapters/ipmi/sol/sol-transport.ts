@@ -185,7 +185,11 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     const activate = () => s.requestRaw(NETFN_APP, CMD_ACTIVATE_PAYLOAD, encodeActivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance, aux }));
     let r = await activate();
     if (r.completionCode === CC_PAYLOAD_ALREADY_ACTIVE) {
-      await this.takeOver('Activate Payload says it is active on another session');
+      // A lost reply + our retransmit makes BMCs that do not dedupe by rqSeq (ipmi_sim) say
+      // "already active" about our own activation: recognise our session id and redo it.
+      const owner = await this.instanceOwner();
+      if (owner !== undefined && owner === s.bmcSessionId) await this.deactivate();
+      else await this.takeOver('Activate Payload says it is active on another session');
       r = await activate();
     }
     if (r.completionCode !== 0) {
@@ -224,12 +228,16 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     if (!ours && (!this.firstOpen || !this.o.steal)) {
       throw new IpmiError('E_IPMI_SOL', `SOL instance ${this.instance} is in use by another session (${why}); allow stealing to take it over`);
     }
+    await this.deactivate();
+    this.emit('warning', `took over SOL instance ${this.instance} from another session`);
+  }
+
+  private async deactivate(): Promise<void> {
     const s = this.client?.session;
     if (!s) return;
     const r = await s.requestRaw(NETFN_APP, CMD_DEACTIVATE_PAYLOAD, encodeDeactivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance }));
     // 0x80 "already deactivated" is fine: someone else let go meanwhile.
     if (r.completionCode !== 0 && r.completionCode !== 0x80) throw new IpmiError('E_IPMI_SOL', `Deactivate Payload failed: completion code 0x${r.completionCode.toString(16)}`);
-    this.emit('warning', `took over SOL instance ${this.instance} from another session`);
   }
 
   // ------------------------------------------------------------ inbound

@@ -11,7 +11,13 @@ export const dmtf: Quirks = {
   },
   media: { prefer: 'systems', always: [], never: [], basicAuthForInsert: false },
   power: {
-    ops: { on: ['On', 'ForceOn'], off: ['ForceOff'], cycle: ['PowerCycle', 'ForceRestart', 'ForceOff+On'] },
+    ops: {
+      on: ['On', 'ForceOn'],
+      off: ['ForceOff'],
+      cycle: ['PowerCycle', 'ForceRestart', 'ForceOff+On'],
+      reset: ['ForceRestart', 'PowerCycle', 'ForceOff+On'],
+      soft: ['GracefulShutdown', 'PushPowerButton'],
+    },
     transient: [409],
   },
   ifMatchOnActions: false,

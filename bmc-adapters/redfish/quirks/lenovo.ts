@@ -7,5 +7,5 @@ export const lenovo: QuirkEntry = {
   // L1: only EXT1-4 mount a URL; L2: no actions, PATCH with If-Match (handled by the generic PATCH path).
   media: { prefer: 'managers', slotId: /^EXT\d+$/ },
   // L5: ForceRestart has hung nodes; Lenovo recommends ForceOff, wait, On.
-  power: { ops: { cycle: ['ForceOff+On'] } },
+  power: { ops: { cycle: ['ForceOff+On'], reset: ['ForceOff+On'] } },
 };

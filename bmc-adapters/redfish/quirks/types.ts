@@ -4,7 +4,8 @@ export type BootDevice = 'cd' | 'pxe' | 'hdd' | 'bios';
 /** Optional InsertMedia parameters (QUIRKS rule 2). `Credentials` = UserName + Password. */
 export type InsertParam = 'TransferProtocolType' | 'TransferMethod' | 'Credentials' | 'Inserted' | 'WriteProtected';
 
-export type PowerOp = 'on' | 'off' | 'cycle';
+/** cycle = hard off/on; reset = restart (warm where the BMC only has that); soft = ACPI shutdown request. */
+export type PowerOp = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
 
 /**
  * Everything one vendor family does differently, as data. The code in

@@ -1,0 +1,116 @@
+/**
+ * Rescue image benchmark: sizes of the built artefacts, then under TCG (or
+ * RESCUEBOX_ACCEL): power-on -> installer prompt (OVMF + ISO), prompt -> done for
+ * a 64 MB image, power-on -> installed system up, update and rollback times, and
+ * the power-cut run with RB_BENCH_POWERCUT_MOMENTS moments (default 50; 0 skips).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './types.ts';
+import { Vm, accel } from '../rescue/qemu-runner.ts';
+import {
+  KERNEL_APPEND, dist, initrd, iso, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir,
+} from '../rescue/helpers.ts';
+import { runPowerCuts } from '../rescue/powercut.ts';
+
+const area = 'rescue';
+const MB = 1_000_000;
+const installerDir = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
+
+function row(metric: string, value: number, unit: string, target?: { text: string; ok: boolean }, note?: string): BenchRow {
+  return { area, metric, value, unit, ...(target ? { target: target.text, ok: target.ok } : {}), ...(note ? { note } : {}) };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  requireBuilt();
+  const rows: BenchRow[] = [];
+  const isoMB = statSync(iso).size / MB;
+  // the ISO carries no system payload (images are fetched over HTTP)
+  rows.push(row('ISO size (no system payload)', +isoMB.toFixed(2), 'MB', { text: '<= 12 MB', ok: isoMB <= 12 }));
+  rows.push(row('initramfs size (rescue, xz)', +(statSync(initrd).size / MB).toFixed(2), 'MB'));
+  rows.push(row('kernel size', +(statSync(kernel).size / MB).toFixed(2), 'MB'));
+  const inst = readdirSync(installerDir).filter((f) => f.endsWith('.sh')).reduce((n, f) => n + readFileSync(join(installerDir, f)).length, 0);
+  rows.push(row('installer size (sh)', +(inst / 1000).toFixed(1), 'kB'));
+  const big = JSON.parse(readFileSync(join(dist, 'system-big.json'), 'utf8')) as { size: number };
+
+  const dir = tempDir('bench');
+  const srv = await serveDist();
+  const vms: Vm[] = [];
+  const vm = (o: Partial<ConstructorParameters<typeof Vm>[0]>, name: string): Vm => {
+    const v = new Vm({ dir, firmware: 'uefi', disks: [join(dir, 'disk.img')], ...o }, join(dir, `${name}.log`));
+    vms.push(v);
+    return v;
+  };
+  try {
+    makeDisk(join(dir, 'disk.img'), 512);
+    // power-on -> prompt, prompt -> done (64 MB image), interactive over serial
+    let v = vm({ iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${srv.url('system-big.img')}` }, 'install');
+    await v.expect('RB-STEP ask name=disk ');
+    const tPrompt = v.elapsed();
+    rows.push(row('power-on -> installer prompt (OVMF, ISO)', +tPrompt.toFixed(1), 's', undefined, `accel ${accel()}`));
+    v.type('\r');
+    await v.expect('RB-STEP ask name=hostname ');
+    v.type('\r');
+    await v.expect('RB-STEP ask name=ip ');
+    v.type('10.0.2.15/24\r');
+    await v.expect('RB-STEP ask name=gw ');
+    v.type('10.0.2.2\r');
+    await v.expect('RB-STEP ask name=confirm ');
+    v.type('\r');
+    const tConfirm = v.elapsed();
+    await v.expect(/RB-STEP done slot=A version=3/, 600_000);
+    const tDone = v.elapsed();
+    rows.push(row(`last Enter -> installation done (${(big.size / MB).toFixed(0)} MB image)`, +(tDone - tConfirm).toFixed(1), 's',
+      { text: '<= 3 s', ok: tDone - tConfirm <= 3 }, 'fetch + verify run in the background from the installer start'));
+    rows.push(row('first prompt -> installation done (typed answers included)', +(tDone - tPrompt).toFixed(1), 's'));
+    await v.exited;
+
+    v = vm({}, 'boot');
+    await v.expect(/RB-STEP system up slot=A version=3 health=ok/, 600_000);
+    const tUp = v.elapsed();
+    rows.push(row('power-on -> installed system up (OVMF)', +tUp.toFixed(1), 's', { text: '<= 20 s', ok: tUp <= 20 }));
+    await v.kill();
+
+    v = vm({ noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND },
+      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-v2.img')} rb.end=poweroff` }, 'update');
+    await v.expect('RB-STEP update start', 600_000);
+    const tu0 = v.elapsed();
+    await v.expect(/RB-STEP done slot=B version=2 trial=1/, 600_000);
+    rows.push(row('update (16 MB image): start -> done', +(v.elapsed() - tu0).toFixed(1), 's'));
+    rows.push(row('update: power-on (direct kernel) -> done', +v.elapsed().toFixed(1), 's'));
+    await v.exited;
+
+    v = vm({}, 'boot-b');
+    await v.expect('RB-SYSTEM confirmed slot=B version=2', 600_000);
+    rows.push(row('power-on -> trial slot confirmed (OVMF)', +v.elapsed().toFixed(1), 's'));
+    await v.expect('login: root', 60_000);
+    const tr0 = performance.now();
+    await v.sh('rb-slot rollback');
+    rows.push(row('rollback command (rb-slot rollback)', +((performance.now() - tr0) / 1000).toFixed(2), 's'));
+    const tb0 = performance.now();
+    v.type('reboot -f\r');
+    await v.expect(/RB-STEP system up slot=A version=3 health=ok/, 600_000);
+    rows.push(row('rollback: reboot -> old slot up (OVMF)', +((performance.now() - tb0) / 1000).toFixed(1), 's'));
+    await v.kill();
+
+    const moments = Number(process.env.RB_BENCH_POWERCUT_MOMENTS ?? 50);
+    if (moments > 0) {
+      const t0 = performance.now();
+      const r = await runPowerCuts({
+        dir, disk: makeDisk(join(dir, 'pc.img'), 512), moments, seed: 4242, firmware: 'bios', server: srv,
+        kernel: { kernel, initrd, append: KERNEL_APPEND }, track: (x) => vms.push(x), log: (s) => console.log(`  powercut: ${s}`),
+      });
+      const ok = r.cuts.filter((c) => c.ok).length;
+      rows.push(row(`power cut: moments with a confirmed slot + intact data (of ${moments})`, ok, 'moments',
+        { text: `= ${moments}`, ok: ok === moments }, `SeaBIOS; ${((performance.now() - t0) / 60000).toFixed(1)} min`));
+      const boots = r.cuts.map((c) => c.bootSeconds).filter((s) => s > 0);
+      if (boots.length) rows.push(row('power cut: power-on -> system up after a cut (SeaBIOS, mean)', +(boots.reduce((a, b) => a + b, 0) / boots.length).toFixed(1), 's'));
+    }
+  } finally {
+    for (const x of vms) await x.kill();
+    await srv.close();
+    removeDir(dir);
+  }
+  return rows;
+}

@@ -1,0 +1,100 @@
+/** Shared fixtures of the rescue-image tests: built artefacts, an image server, disks. */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Vm } from './qemu-runner.ts';
+
+export const dist = fileURLToPath(new URL('../../rescue-image/dist/', import.meta.url));
+export const iso = join(dist, 'rescuebox-rescue.iso');
+export const kernel = join(dist, 'vmlinuz');
+export const initrd = join(dist, 'initrd-rescue.img');
+export const KERNEL_APPEND = 'console=ttyS0,115200 quiet loglevel=3 panic=10';
+
+/** Fails with a clear message when the build has not run (tests never build). */
+export function requireBuilt(): void {
+  for (const f of [iso, kernel, initrd, join(dist, 'system-v1.img'), join(dist, 'system-v2.img'), join(dist, 'system-broken.img')]) {
+    if (!existsSync(f)) {
+      throw new Error(`${f} is missing: build the rescue image first (npm run build:rescue, or npm run setup)`);
+    }
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `rb-${prefix}-`));
+}
+export function removeDir(d: string): void {
+  rmSync(d, { recursive: true, force: true });
+}
+
+/** A sparse raw disk of `mib` MiB. */
+export function makeDisk(path: string, mib: number): string {
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, mib * 1024 * 1024);
+  closeSync(fd);
+  return path;
+}
+
+/** A disk holding deterministic non-zero content (a "foreign" disk that must stay untouched). */
+export function makeForeignDisk(path: string, mib: number): string {
+  makeDisk(path, mib);
+  const fd = openSync(path, 'r+');
+  const block = Buffer.alloc(65536);
+  for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
+  for (let off = 0; off < 4 * 1024 * 1024; off += block.length) writeSync(fd, block, 0, block.length, off);
+  closeSync(fd);
+  return path;
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path).on('data', (d) => h.update(d)).on('end', () => resolve(h.digest('hex'))).on('error', reject);
+  });
+}
+
+/** Serves rescue-image/dist read-only on 127.0.0.1; guests reach it as 10.0.2.2:port. */
+export interface ImageServer {
+  port: number;
+  url(name: string): string;
+  close(): Promise<void>;
+}
+export async function serveDist(): Promise<ImageServer> {
+  const server: Server = createServer((req, res) => {
+    const name = basename(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+    const file = join(dist, name);
+    if (!name || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: (name) => `http://10.0.2.2:${port}/${name}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export function manifestVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(dist, name.replace(/\.img$/, '.json')), 'utf8')) as { version: string }).version;
+}
+
+/** Waits for the installed system's "up" line and checks it names the expected slot. */
+export async function expectSystemUp(vm: Vm, slot: 'A' | 'B', version: string, timeoutMs = 300_000): Promise<void> {
+  const m = await vm.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)/, timeoutMs);
+  if (m[1] !== slot || m[2] !== version || m[3] !== 'ok') {
+    throw new Error(`expected slot ${slot} version ${version} healthy, got: ${m[0]}`);
+  }
+  await vm.expect('login: root', 60_000);
+}

@@ -1,0 +1,106 @@
+/**
+ * One disk under UEFI (OVMF), walked through the whole A/B life in sequence:
+ * unattended fresh install -> slot A boots v1 -> interactive update typed over
+ * serial (Enter only) -> slot B boots v2 and confirms its trial -> rollback with
+ * `rb-slot rollback` -> slot A -> broken update -> N failed tries -> GRUB falls
+ * back to A and the system prints RB-FALLBACK. A file on the data partition
+ * keeps its checksum throughout; a second disk is never touched.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Vm } from './qemu-runner.ts';
+import type { VmOptions } from './qemu-runner.ts';
+import {
+  KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk, makeForeignDisk, removeDir, requireBuilt, serveDist,
+  sha256File, tempDir,
+} from './helpers.ts';
+import type { ImageServer } from './helpers.ts';
+
+describe('rescue image under UEFI: install, update, rollback, fallback on one disk', { timeout: 900_000 }, () => {
+  let dir = '';
+  let srv: ImageServer;
+  let disk = '';
+  let other = '';
+  let otherSha = '';
+  let dataSha = '';
+  const vms: Vm[] = [];
+  const base = (): Omit<VmOptions, 'disks'> & { disks: string[] } => ({ dir, firmware: 'uefi', disks: [disk, other] });
+  const start = (o: VmOptions, name: string): Vm => {
+    const vm = new Vm(o, join(dir, `${name}.log`));
+    vms.push(vm);
+    return vm;
+  };
+
+  before(async () => {
+    requireBuilt();
+    dir = tempDir('uefi');
+    disk = makeDisk(join(dir, 'disk.img'), 512);
+    other = makeForeignDisk(join(dir, 'other.img'), 64);
+    otherSha = await sha256File(other);
+    srv = await serveDist();
+  });
+  after(async () => {
+    for (const vm of vms) await vm.kill();
+    await srv?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('boots the ISO under OVMF and installs v1 unattended into slot A', async () => {
+    const vm = start({ ...base(), iso, bootCdrom: true, noReboot: true,
+      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-v1.img')} rb.disk=/dev/vda rb.hostname=box1 rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` }, 'install');
+    await vm.expect('RB-STEP boot ok');
+    await vm.expect(/RB-STEP scan ok installs=0 empty=1 other=1/, 60_000);
+    await vm.expect(/RB-STEP done slot=A version=1 disk=\/dev\/vda/, 300_000);
+    await vm.exited;
+  });
+
+  it('boots slot A (v1) from the disk and writes a data file', async () => {
+    const vm = start({ ...base() }, 'boot-a');
+    await expectSystemUp(vm, 'A', '1');
+    const out = await vm.sh('head -c 300000 /dev/urandom > /data/file && sync && sha256sum /data/file');
+    dataSha = /([0-9a-f]{64})/.exec(out)?.[1] ?? '';
+    assert.match(dataSha, /^[0-9a-f]{64}$/);
+    await vm.kill();
+  });
+
+  it('updates to v2 from the ISO with Enter presses only (trial in slot B)', async () => {
+    const vm = start({ ...base(), iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${srv.url('system-v2.img')}` }, 'update');
+    for (const q of ['action', 'keepconfig', 'confirm']) {
+      await vm.expect(`RB-STEP ask name=${q} `);
+      vm.type('\r');
+    }
+    await vm.expect(/RB-STEP done slot=B version=2 trial=1/, 300_000);
+    assert.equal(vm.keystrokes.other, 0, 'only Enter presses');
+    assert.ok(vm.keystrokes.enter <= 4, `at most four Enter presses, got ${vm.keystrokes.enter}`);
+    await vm.exited;
+  });
+
+  it('boots slot B (v2), confirms it, rolls back with rb-slot and boots slot A again', async () => {
+    const vm = start({ ...base() }, 'boot-b');
+    await vm.expect('RB-SYSTEM confirmed slot=B version=2', 300_000);
+    await expectSystemUp(vm, 'B', '2');
+    assert.match(await vm.sh('sha256sum /data/file'), new RegExp(dataSha));
+    assert.match(await vm.sh('rb-slot rollback'), /RB-SYSTEM rollback default=A/);
+    vm.type('reboot -f\r');
+    await expectSystemUp(vm, 'A', '1');
+    assert.match(await vm.sh('sha256sum /data/file'), new RegExp(dataSha));
+    await vm.kill();
+  });
+
+  it('installs a broken update; after 3 failed tries GRUB falls back to slot A and says so', async () => {
+    const inst = start({ ...base(), noReboot: true,
+      kernel: { kernel, initrd, append: KERNEL_APPEND },
+      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-broken.img')} rb.end=poweroff` }, 'update-broken');
+    await inst.expect(/RB-STEP done slot=B version=0 trial=1/, 300_000);
+    await inst.exited;
+    const vm = start({ ...base() }, 'fallback');
+    for (let i = 0; i < 3; i++) await vm.expect('RB-SYSTEM broken', 300_000);
+    await vm.expect('RB-FALLBACK from=B to=A', 300_000);
+    await expectSystemUp(vm, 'A', '1');
+    assert.match(await vm.sh('rb-slot status'), /RB-STATE default=A trial= tries=0 fallback= A=1 B=0/);
+    assert.match(await vm.sh('sha256sum /data/file'), new RegExp(dataSha));
+    await vm.kill();
+    assert.equal(await sha256File(other), otherSha, 'the second disk was not touched');
+  });
+});
