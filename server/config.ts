@@ -89,6 +89,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.RESCUEBOX_DATA_DIR) o.dataDir = env.RESCUEBOX_DATA_DIR;
   if (env.RESCUEBOX_TLS) o.tls = { mode: env.RESCUEBOX_TLS };
   if (env.RESCUEBOX_LAB) o.lab = { enabled: env.RESCUEBOX_LAB !== '0' && env.RESCUEBOX_LAB !== 'false' };
+  if (env.RESCUEBOX_MEDIA_PORT) o.media = { listen: { port: Number(env.RESCUEBOX_MEDIA_PORT) } };
   return o;
 }
 

@@ -111,13 +111,14 @@ async function enableIfNeeded(t: RedfishTarget): Promise<boolean> {
   return false;
 }
 
-async function findSlot(t: RedfishTarget, url: string): Promise<MediaSlot> {
+/** Slots to try, best first: the one already holding `url`, else every free one (QUIRKS C2: some refuse). */
+async function findSlots(t: RedfishTarget, url: string): Promise<MediaSlot[]> {
   let slots = (await listSlots(t)).filter((s) => usable(t, s));
   if (!slots.length && (await enableIfNeeded(t))) slots = (await listSlots(t)).filter((s) => usable(t, s));
   const same = slots.find((s) => s.image === url && !isEmpty(s));
-  if (same) return same;
-  const free = slots.find((s) => isEmpty(s));
-  if (free) return free;
+  if (same) return [same];
+  const free = slots.filter((s) => isEmpty(s));
+  if (free.length) return free;
   if (slots.length) {
     const busy = slots.map((s) => `${s.id} (${s.connectedVia ?? '?'}: ${s.image ?? '?'})`).join(', ');
     throw new AdapterError('E_REDFISH_MEDIA_BUSY', `every CD slot is in use: ${busy}; eject first`);
@@ -243,12 +244,21 @@ export async function insertMedia(t: RedfishTarget, url: string): Promise<MediaS
   if (t.quirks.media.schemes && !t.quirks.media.schemes.includes(scheme)) {
     throw new AdapterError('E_REDFISH_MEDIA_SCHEME', `${t.quirks.family} BMCs accept only ${t.quirks.media.schemes.join('/')} images, not ${scheme}`);
   }
-  const slot = await findSlot(t, url);
-  if (slot.image === url && !isEmpty(slot)) return slot;
-  if (slot.insertTarget) await insertByAction(t, slot, url, slot.insertTarget);
-  else await insertByPatch(t, slot, url);
-  // Inserted may be null on some BMCs; the image URL is the other proof.
-  return readBack(t, slot.path, (s) => s.inserted || (s.image === url && s.connectedVia !== 'NotConnected'), 'insert');
+  const slots = await findSlots(t, url);
+  for (const [i, slot] of slots.entries()) {
+    if (slot.image === url && !isEmpty(slot)) return slot;
+    try {
+      if (slot.insertTarget) await insertByAction(t, slot, url, slot.insertTarget);
+      else await insertByPatch(t, slot, url);
+    } catch (e) {
+      // A slot reserved for something else (Cisco C2, OpenBMC proxy slots C3) refuses: try the next one.
+      if (e instanceof RedfishError && [400, 403, 405].includes(e.status) && i < slots.length - 1) continue;
+      throw e;
+    }
+    // Inserted may be null on some BMCs; the image URL is the other proof.
+    return readBack(t, slot.path, (s) => s.inserted || (s.image === url && s.connectedVia !== 'NotConnected'), 'insert');
+  }
+  throw new AdapterError('E_REDFISH_NO_MEDIA_SLOT', 'no VirtualMedia slot accepted the image');
 }
 
 /** Ejects every mounted slot we could have mounted (or only the one holding `url`). */

@@ -61,7 +61,7 @@ if [ "$ninst" -ge 1 ]; then
   st=$(disk_state "$d")
   case "$st" in install*) id=${st#install } ;; *) failed "reason=not-an-install disk=/dev/$d"; exit 0 ;; esac
   esp_mount "$id" && env_read "$ESP_ENV" && env_state && umount /tmp/rb-esp
-  ask action "Action: update, rollback, shell, reinstall" update
+  if [ -n "${rb_action:-}" ]; then action=$rb_action; else ask action "Action: update, rollback, shell, reinstall" update; fi
 else
   if [ -n "$first_empty" ]; then def_action=install; def_disk=$first_empty
   else def_action=shell; def_disk=${first_other:-none}

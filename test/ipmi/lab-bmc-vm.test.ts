@@ -11,6 +11,9 @@ import { labReadyMarker } from '../../lab/vm/lab-paths.ts';
 import { LabVm } from '../../lab/vm/lab-vm.ts';
 import { freeTcpPort } from '../../lab/vm/ports.ts';
 import { PtyTool, freeipmiConfig, killAll, runTool } from '../lab-bmc/helpers/tools.ts';
+import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
+import { SolTransport } from '../../bmc-adapters/ipmi/sol/sol-transport.ts';
+import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 
 /**
  * The lab BMC in front of a real lab machine (QEMU, TCG here): power through
@@ -27,19 +30,19 @@ describe('lab BMC in front of a QEMU lab machine', () => {
   let machine: VmMachine;
   let bmc: VirtualBmc;
   let port = 0;
-  let consoleText = '';
   const cfg = freeipmiConfig(ADMIN.name, ADMIN.password, 17);
+  const pool = new UdpPool({ sockets: 1, bindAddress: '127.0.0.1' });
 
   before(async () => {
     vm = new LabVm({ id: 'labbmc' }, { stateDir, serialPort: await freeTcpPort() });
     machine = new VmMachine(vm);
-    machine.on('serial', (c) => (consoleText += c.toString('latin1')));
     bmc = new VirtualBmc({ machine, users: [ADMIN] });
     port = (await bmc.start()).ipmi;
   });
 
   after(async () => {
     killAll();
+    await pool.close();
     await bmc?.stop();
     await machine?.close();
     await vm?.stop();
@@ -50,34 +53,43 @@ describe('lab BMC in front of a QEMU lab machine', () => {
   const ipmitool = (args: string[]) =>
     runTool('ipmitool', ['-I', 'lanplus', '-H', '127.0.0.1', '-p', String(port), '-U', ADMIN.name, '-E', '-C', '17', ...args], { env: { IPMI_PASSWORD: ADMIN.password }, timeoutMs: 30_000 });
 
-  /** Resolves when the machine's console shows `text` (from the BMC's own serial feed). */
-  const consoleShows = (text: string, timeoutMs: number, from = 0): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (consoleText.indexOf(text, from) >= 0) {
-          clearTimeout(timer);
-          machine.off('serial', check);
-          resolve();
-        }
-      };
-      const timer = setTimeout(() => {
-        machine.off('serial', check);
-        reject(new Error(`console did not show ${JSON.stringify(text)} within ${timeoutMs} ms; tail: ${JSON.stringify(consoleText.slice(-500))}`));
-      }, timeoutMs);
-      machine.on('serial', check);
-      check();
-    });
-
-  test('power on through ipmitool boots the machine; its console is captured before any SOL session', async () => {
-    const r = await ipmitool(['chassis', 'power', 'on']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(vm.power, 'on');
-    await consoleShows(labReadyMarker, BOOT_DEADLINE_MS);
-    const st = await ipmitool(['chassis', 'power', 'status']);
-    assert.match(st.stdout, /Chassis Power is on/);
+  test('our client, suite 17, end to end: power on, boot output over SOL, typed command echoed', async () => {
+    const client = await IpmiClient.connect({ host: '127.0.0.1', port, username: ADMIN.name, password: ADMIN.password, cipherSuites: [17], pool });
+    const sol = new SolTransport({ host: '127.0.0.1', port, username: ADMIN.name, password: ADMIN.password, cipherSuites: [17], pool });
+    let text = '';
+    const seen = (needle: string, timeoutMs: number, from = 0): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (text.indexOf(needle, from) >= 0) {
+            clearTimeout(timer);
+            sol.off('data', check);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => reject(new Error(`SOL did not show ${needle} within ${timeoutMs} ms; tail ${JSON.stringify(text.slice(-500))}`)), timeoutMs);
+        sol.on('data', check);
+        check();
+      });
+    sol.on('data', (d) => (text += d.toString('latin1')));
+    try {
+      assert.equal(await client.powerStatus(), 'off');
+      await sol.open();
+      await client.power('on', { wait: true });
+      assert.equal(vm.power, 'on');
+      await seen(labReadyMarker, BOOT_DEADLINE_MS);
+      const token = `client-${randomInt(1e9)}`;
+      const from = text.length;
+      assert.equal(sol.write(Buffer.from(`\recho ${token}-$((6*7))\r`)), true);
+      await seen(`${token}-42`, 20_000, from);
+      assert.equal(await client.powerStatus(), 'on');
+    } finally {
+      await sol.close();
+      await client.close();
+    }
   });
 
   test('ipmitool sol activate: boot history, then a typed command is echoed by the shell', async () => {
+    assert.match((await ipmitool(['chassis', 'power', 'status'])).stdout, /Chassis Power is on/);
     const sol = new PtyTool(`ipmitool -I lanplus -H 127.0.0.1 -p ${port} -U ${ADMIN.name} -E -C 17 sol activate`, { IPMI_PASSWORD: ADMIN.password });
     try {
       await sol.waitFor('SOL Session operational', 15_000);

@@ -33,6 +33,8 @@ export interface MockRules {
   overrides?: Record<string, Record<string, unknown>>;
   /** InsertMedia reads the first bytes of Image with a Range request before accepting (what real BMCs do). */
   fetchImageBytes?: number;
+  /** Media slots (Id) that refuse any mount with 400, like CIMC's vKVM-reserved slots (C2). */
+  refuseSlots?: string[];
   /** Reset to a state the system is already in answers 409 (D9-style conflict). */
   resetConflictWhenAlready?: boolean;
   /** Hands out weak ETags but matches If-Match only against their strong form. */

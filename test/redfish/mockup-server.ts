@@ -215,6 +215,9 @@ export class MockupServer {
       return send(428, baseError('Base.1.0.PreconditionRequired', 'If-Match required'));
     }
     // The System itself (it links a settings object), not the settings object that shares its type.
+    if (isMedia && typeof b.Image === 'string' && this.rules.refuseSlots?.includes(String(r.Id))) {
+      return send(400, baseError('Base.1.0.ActionNotSupported', `${String(r.Id)} is reserved`));
+    }
     const isSystem = String(r['@odata.type'] ?? '').includes('ComputerSystem') && !!r['@Redfish.Settings'];
     if (b.Boot) {
       const bo = this.rules.bootOnlyViaSettings;
@@ -321,6 +324,7 @@ export class MockupServer {
   private insert(_rec: SeenRequest, slot: Json, b: Json, send: (s: number, j?: unknown, h?: Record<string, string>) => void): void {
     const image = b.Image;
     if (typeof image !== 'string') return send(400, baseError('Base.1.0.ActionParameterMissing', 'Image', ['Image']));
+    if (this.rules.refuseSlots?.includes(String(slot.Id))) return send(400, baseError('Base.1.0.ActionNotSupported', `${String(slot.Id)} is reserved`));
     for (const p of this.rules.insertForbidden ?? []) {
       if (p in b) return send(400, baseError('Base.1.0.ActionParameterNotSupported', `${p} is not supported`, [p]));
     }

@@ -101,4 +101,18 @@ describe('ETags', () => {
     await client.close();
     await srv.stop();
   });
+
+  it('moves on to the next free slot when one refuses the mount (QUIRKS C2)', async () => {
+    const srv = new MockupServer('lenovo-xcc', { patchNeedsIfMatch: true, refuseSlots: ['EXT1'] }, cert);
+    const url = await srv.start();
+    const client = await RedfishClient.connect({ url, user: 'admin', password: PASSWORD, pin: { store: new MemoryPinStore() }, clock: new FakeClock() });
+    const slot = await client.mediaInsert('http://192.0.2.1/r.iso');
+    assert.equal(slot.id, 'EXT2');
+    assert.deepEqual(
+      srv.writes().map((w) => [w.path.split('/').pop(), w.status]),
+      [['EXT1', 400], ['EXT2', 200]],
+    );
+    await client.close();
+    await srv.stop();
+  });
 });

@@ -3,6 +3,8 @@
  * is typed over the serial console with Enter presses plus the IP address only,
  * the disk boots through the BIOS boot partition's GRUB core image, an update
  * runs, and the GRUB menu's rollback entry (chosen over serial) brings slot A back.
+ * Then the installer's own rollback, driven by an answer file over HTTP, and the
+ * rescue shell (data checked and mounted read-only).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +29,7 @@ describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollbac
     requireBuilt();
     dir = tempDir('bios');
     disk = makeDisk(join(dir, 'disk.img'), 512);
-    srv = await serveDist();
+    srv = await serveDist({ 'rollback.txt': '# answer file\nauto=1\naction=rollback\nend=poweroff\n' });
   });
   after(async () => {
     for (const vm of vms) await vm.kill();
@@ -71,6 +73,23 @@ describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollbac
     vm.type('\r');
     await expectSystemUp(vm, 'A', '1');
     assert.match(await vm.sh('rb-slot status'), /RB-STATE default=A trial= /);
+    await vm.kill();
+  });
+
+  it('rolls back from the installer, unattended, with an answer file fetched over HTTP', async () => {
+    const vm = start({ noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND }, fwCmdline: `rb.answers=${srv.url('rollback.txt')}` }, 'rollback');
+    await vm.expect('RB-STEP answers ok', 300_000);
+    await vm.expect(/RB-STEP done slot=B version=2 rollback=1/, 300_000);
+    await vm.exited;
+  });
+
+  it('opens the rescue shell with the data partition checked and mounted read-only', async () => {
+    const vm = start({ kernel: { kernel, initrd, append: `${KERNEL_APPEND} rb.action=shell` } }, 'shell');
+    await vm.expect(/RB-STATE default=B /, 300_000);
+    await vm.expect(/RB-STEP fsck ok dev=\/dev\/vda4/, 120_000);
+    await vm.expect('data mounted read-only at /mnt/data', 60_000);
+    await vm.expect('RB-STEP shell ready', 60_000);
+    assert.match(await vm.sh('touch /mnt/data/x 2>&1'), /Read-only file system/);
     await vm.kill();
   });
 });

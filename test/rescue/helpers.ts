@@ -63,9 +63,14 @@ export interface ImageServer {
   url(name: string): string;
   close(): Promise<void>;
 }
-export async function serveDist(): Promise<ImageServer> {
+export async function serveDist(extra: Record<string, string> = {}): Promise<ImageServer> {
   const server: Server = createServer((req, res) => {
     const name = basename(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+    const text = extra[name];
+    if (text !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+      return;
+    }
     const file = join(dist, name);
     if (!name || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end();

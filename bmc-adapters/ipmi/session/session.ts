@@ -389,6 +389,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     }
     this.state = 'closed';
     this.forgetSession();
+    if (this.waiters.size === 0) return; // the common case: no error object (and stack) to build
     const err = new IpmiError('E_IPMI_CLOSED', 'session closed');
     for (const w of [...this.waiters]) {
       this.waiters.delete(w);
