@@ -9,6 +9,11 @@ import { VirtualBmc } from './virtual-bmc.ts';
  */
 export interface FleetOptions {
   host?: string;
+  /**
+   * Address of BMC i, overriding `host`. `spreadLoopback` gives each BMC its
+   * own 127.x.y.z, for peers that label results by address only (ipmipower).
+   */
+  hostFor?: (i: number) => string;
   users?: readonly BmcUser[];
   /** Power state of BMC i at start; default: even on, odd off (so status checks can tell them apart). */
   initialPower?: (i: number) => 'on' | 'off';
@@ -26,6 +31,7 @@ export const FLEET_DEFAULT_USER: BmcUser = { name: 'admin', password: 'fleet-sec
 
 export async function startFleet(n: number, opts: FleetOptions = {}): Promise<Fleet> {
   const host = opts.host ?? '127.0.0.1';
+  const hostFor = opts.hostFor ?? (() => host);
   const users = opts.users ?? [FLEET_DEFAULT_USER];
   const power = opts.initialPower ?? ((i: number) => (i % 2 === 0 ? 'on' : 'off'));
   const bmcs: VirtualBmc[] = [];
@@ -33,7 +39,7 @@ export async function startFleet(n: number, opts: FleetOptions = {}): Promise<Fl
     for (let i = 0; i < n; i++) {
       const machine = new SimulatedMachine(`${opts.namePrefix ?? 'sim'}-${i + 1}`, power(i));
       // Small history and few sessions: a fleet BMC has no console and short-lived clients.
-      const bmc = new VirtualBmc({ machine, users, host, ipmi: { historyBytes: 1024, maxSessions: 8 } });
+      const bmc = new VirtualBmc({ machine, users, host: hostFor(i), ipmi: { historyBytes: 1024, maxSessions: 8 } });
       bmcs.push(bmc);
       await bmc.start();
     }
@@ -43,9 +49,14 @@ export async function startFleet(n: number, opts: FleetOptions = {}): Promise<Fl
   }
   return {
     bmcs,
-    addresses: bmcs.map((b) => `${host}:${b.ports.ipmi}`),
+    addresses: bmcs.map((b) => `${b.ports.host}:${b.ports.ipmi}`),
     stop: async () => {
       await Promise.all(bmcs.map((b) => b.stop()));
     },
   };
+}
+
+/** 127.77.y.z for BMC i: distinct loopback addresses (Linux routes all of 127/8 to lo). */
+export function spreadLoopback(i: number): string {
+  return `127.77.${(i >> 8) & 0xff}.${(i & 0xff) + 1}`;
 }

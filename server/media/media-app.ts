@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import type { AuditSink } from '../audit/audit-sink.ts';
 import type { Logger } from '../log.ts';
 import { MediaError } from './errors.ts';
@@ -112,12 +111,40 @@ export function buildMediaApp(o: MediaAppOptions): Hono<Env> {
       return c.body(null, status, headers);
     }
     const rec = o.fetchLog.begin({ ...common, status, rangeStart: start, rangeEnd: end });
-    const stream = createReadStream(f.path, { start, end });
-    stream.on('data', (chunk) => o.fetchLog.progress(rec, (chunk as Buffer).length));
-    // 'close' comes after the last byte or after the client went away (the web stream is cancelled).
-    stream.on('close', () => o.fetchLog.end(rec, rec.bytesSent === end - start + 1 ? 'done' : 'aborted'));
+    const stream = createReadStream(f.path, { start, end, highWaterMark: 64 * 1024 });
     stream.on('error', (err) => o.log.warn({ file: f.name, err: err.message }, 'media: read error'));
-    return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });
+    // A pull-driven body: bytes are counted as they are handed to the socket writer (at most a few chunks ahead),
+    // and a cancel (client gone) marks the fetch aborted even if the disk read had finished.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          stream.pause();
+          stream.on('data', (chunk) => {
+            const b = chunk as Buffer;
+            controller.enqueue(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+            o.fetchLog.progress(rec, b.length);
+            if ((controller.desiredSize ?? 0) <= 0) stream.pause();
+          });
+          stream.on('end', () => {
+            o.fetchLog.end(rec, rec.bytesSent === end - start + 1 ? 'done' : 'aborted');
+            controller.close();
+          });
+          stream.on('error', (err) => {
+            o.fetchLog.end(rec, 'aborted');
+            controller.error(err);
+          });
+        },
+        pull() {
+          stream.resume();
+        },
+        cancel() {
+          o.fetchLog.end(rec, 'aborted');
+          stream.destroy();
+        },
+      },
+      { highWaterMark: 2 },
+    );
+    return new Response(body, { status, headers });
   };
 
   return app;

@@ -99,13 +99,21 @@ export async function run_(): Promise<BenchRow[]> {
   chmodSync(dir, 0o700);
   const fleet = await startFleet(1000);
   try {
+    // Warm the fleet's JIT first, or whichever client runs first pays for it.
+    await ipmipower(fleet.addresses.slice(0, 200), dir);
+    await ourFanout(fleet.addresses.slice(0, 200), dir);
     for (const n of [200, 1000]) {
       const addrs = fleet.addresses.slice(0, n);
-      const ours = await ourFanout(addrs, dir);
-      const theirs = await ipmipower(addrs, dir);
-      rows.push({ area, metric: `power status, ${n} BMCs (rescuebox, fan-out)`, value: Math.round(ours.ms), unit: 'ms', ...(n === 1000 ? { target: '<= 2000 ms', ok: ours.ms <= 2000 } : { target: `< ipmipower (${Math.round(theirs.ms)} ms)`, ok: ours.ms < theirs.ms }), note: `${ours.on} on, ${ours.off} off, ${ours.errors} errors; fan-out 128, bundled runner on plain node; process wall ${Math.round(ours.wallMs)} ms; load avg ${loadavg()[0]?.toFixed(1)}` });
+      // Alternate and keep the better of two runs each: the machine is shared and noisy.
+      const o1 = await ourFanout(addrs, dir);
+      const t1 = await ipmipower(addrs, dir);
+      const t2 = await ipmipower(addrs, dir);
+      const o2 = await ourFanout(addrs, dir);
+      const ours = o1.ms <= o2.ms ? o1 : o2;
+      const theirs = t1.ms <= t2.ms ? t1 : t2;
+      rows.push({ area, metric: `power status, ${n} BMCs (rescuebox, fan-out)`, value: Math.round(ours.ms), unit: 'ms', ...(n === 1000 ? { target: '<= 2000 ms', ok: ours.ms <= 2000 } : { target: `< ipmipower (${Math.round(theirs.ms)} ms)`, ok: ours.ms < theirs.ms }), note: `best of 2; ${ours.on} on, ${ours.off} off, ${ours.errors} errors; fan-out 128, bundled runner on plain node; process wall ${Math.round(ours.wallMs)} ms; load avg ${loadavg()[0]?.toFixed(1)}` });
       rows.push({ area, metric: `power status, ${n} BMCs (rescuebox, max RSS)`, value: Math.round(ours.rssMb), unit: 'MB', ...(n === 1000 ? { target: '<= 100 MB', ok: ours.rssMb <= 100 } : {}) });
-      rows.push({ area, metric: `power status, ${n} BMCs (ipmipower -D LAN_2_0 -I 17)`, value: Math.round(theirs.ms), unit: 'ms', note: `${theirs.ok} answers, one process, same run` });
+      rows.push({ area, metric: `power status, ${n} BMCs (ipmipower -D LAN_2_0 -I 17)`, value: Math.round(theirs.ms), unit: 'ms', note: `${theirs.ok} answers, one process, best of 2, same run` });
     }
     // Session setup: our connect+close (in process) vs ipmitool's whole process for mc info.
     const [first] = fleet.addresses;
