@@ -7,6 +7,7 @@ import { installSecurity } from './auth/install-security.ts';
 import type { ConsoleHub } from './console/console-hub.ts';
 import { registerConsoleRoutes } from './console/ws-route.ts';
 import { registerOperationRoutes } from './operations/register-operation-routes.ts';
+import { registerMediaRoutes } from './media/fetch-routes.ts';
 
 /**
  * Builds the Hono app. Routes are grouped by concern in their own modules;
@@ -22,6 +23,7 @@ export function buildApp(ctx: AppContext, consoles?: ConsoleHub) {
   );
 
   registerOperationRoutes(app, ctx, ctx.operations); // power, boot, media; also installs ctx.probeTarget
+  if (ctx.operations?.media) registerMediaRoutes(app, ctx.operations.media);
   if (consoles) registerConsoleRoutes(app, upgradeWebSocket, consoles);
 
   app.use('/*', serveStatic({ root: './ui/dist' }));

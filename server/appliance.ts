@@ -10,8 +10,9 @@ import { ensureCertificate } from './tls/ensure-certificate.ts';
 import { ConsoleHub } from './console/console-hub.ts';
 import { ConsoleSync, type TransportFactory } from './targets/console-sync.ts';
 import type { TargetCreate } from './targets/target-schema.ts';
-import { startMediaServer, type MediaServer } from './media/media-server.ts';
-import { FetchLog } from './media/fetch-log.ts';
+import type { MediaServer } from './media/media-server.ts';
+import type { FetchLog } from './media/fetch-log.ts';
+import { setupMedia } from './media/setup.ts';
 
 /**
  * The composition root: store, first admin, TLS, console hub following the
@@ -70,12 +71,11 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
     await sync.start();
     closers.push(() => sync.stop());
 
-    const fetchLog = new FetchLog();
-    const media = await startMediaServer({ config: config.media, key: store.deriveKey('media tokens'), fetchLog, log, audit: store.audit });
+    const { media, fetchLog } = await setupMedia({ config, log, audit: store.audit });
     closers.push(() => media.close());
 
     const { app, injectWebSocket } = buildApp(
-      { config, log, version: '0.1.0', startedAt: Date.now(), listTargets: () => hub.list(), store },
+      { config, log, version: '0.1.0', startedAt: Date.now(), listTargets: () => hub.list(), store, operations: { media: { media, fetchLog } } },
       hub,
     );
     const tlsOptions = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};

@@ -58,5 +58,5 @@ export async function startFleet(n: number, opts: FleetOptions = {}): Promise<Fl
 
 /** 127.77.y.z for BMC i: distinct loopback addresses (Linux routes all of 127/8 to lo). */
 export function spreadLoopback(i: number): string {
-  return `127.77.${(i >> 8) & 0xff}.${(i & 0xff) + 1}`;
+  return `127.77.${Math.floor(i / 254) % 256}.${(i % 254) + 1}`;
 }

@@ -22,7 +22,7 @@ export class BmcError extends Error {
 /** Adapter error codes that mean "the BMC did not answer in time". */
 const TIMEOUT_CODES = new Set(['E_IPMI_TIMEOUT', 'E_REDFISH_POWER_TIMEOUT', 'E_BMC_TIMEOUT']);
 /** Codes that mean the BMC refused our credentials. */
-const AUTH_CODES = new Set(['E_IPMI_AUTH', 'E_REDFISH_401', 'E_IPMI_PRIVILEGE']);
+const AUTH_CODES = new Set(['E_IPMI_AUTH', 'E_REDFISH_AUTH', 'E_REDFISH_401', 'E_IPMI_PRIVILEGE']);
 /** Codes that mean this BMC cannot do what was asked. */
 const UNSUPPORTED_CODES = new Set(['E_REDFISH_UNSUPPORTED', 'E_REDFISH_NO_RESET', 'E_REDFISH_NO_MEDIA_SLOT', 'E_REDFISH_MEDIA_SCHEME']);
 

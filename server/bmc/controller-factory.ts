@@ -2,6 +2,7 @@ import type { StoredTarget } from '../targets/target-repo.ts';
 import type { TargetCredentials, TargetProber } from '../targets/prober.ts';
 import type { TargetRepo } from '../targets/target-repo.ts';
 import type { Logger } from '../log.ts';
+import type { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import type { BmcController } from './bmc-controller.ts';
 import { BmcError } from './bmc-error.ts';
 import { IpmiController } from './ipmi-controller.ts';
@@ -26,6 +27,8 @@ export interface ControllerFactoryOptions {
   pollMs?: number;
   /** Per-request timeout towards a BMC. */
   timeoutMs?: number;
+  /** UDP sockets for IPMI; default the process-wide shared pool (tests pass their own and close it). */
+  ipmiPool?: UdpPool;
 }
 
 function hostForUrl(address: string): string {
@@ -59,6 +62,7 @@ export function createControllerFactory(o: ControllerFactoryOptions): Controller
         password: credentials.password,
         ...(credentials.kg ? { kg: Buffer.from(credentials.kg, 'hex') } : {}),
         ...(suites ? { cipherSuites: suites } : {}),
+        ...(o.ipmiPool ? { pool: o.ipmiPool } : {}),
         ...(o.powerTimeoutMs !== undefined ? { powerTimeoutMs: o.powerTimeoutMs } : {}),
         ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
       });

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
+import { ApiError } from '../auth/api-error.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { validateBody } from '../auth/validate-body.ts';
 import { normalizeFingerprint } from '../../bmc-adapters/redfish/tls-pin.ts';
@@ -22,6 +23,7 @@ export function registerTlsRoutes(app: Hono<AppEnv>, r: OperationRunner): void {
       detail: { fingerprint: fp, previous: before },
       req: { acceptFingerprint: fp },
       run: async (ctl, target) => {
+        if (ctl.protocol !== 'redfish') throw new ApiError(409, 'E_NO_TLS', `target ${target.id} speaks ${ctl.protocol}: there is no certificate to accept`, 'bmc.protocol');
         const probe = await ctl.probe();
         const pin = readPin(r.ctx.store.targets.get(target.id)?.settings ?? {});
         return { pinned: pin?.sha256 ?? null, previous: before, protocol: probe.protocol, vendor: probe.vendor ?? null };

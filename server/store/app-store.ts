@@ -37,8 +37,6 @@ export interface AppStore {
   targets: TargetRepo;
   /** Derives per-session CSRF tokens; never stored. */
   csrfKey: Buffer;
-  /** A 32-byte key for one purpose (e.g. "media tokens"), derived from the master key; stable across restarts. */
-  deriveKey(purpose: string): Buffer;
   now: () => number;
   close(): void;
 }
@@ -61,7 +59,6 @@ export function openAppStore(opts: AppStoreOptions): AppStore {
     secrets,
     targets: new TargetRepo(db, secrets, now),
     csrfKey: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'rescuebox csrf v1', 32)),
-    deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `rescuebox ${purpose} v1`, 32)),
     now,
     close: () => db.close(),
   };

@@ -6,6 +6,7 @@ import { isPublic, isSelfService } from '../../server/auth/public-routes.ts';
 import { csrfTokenFor } from '../../server/auth/csrf.ts';
 import { SESSION_COOKIE } from '../../server/auth/session-cookie.ts';
 import { ConsoleHub } from '../../server/console/console-hub.ts';
+import { setupMedia } from '../../server/media/setup.ts';
 import { makeTestStore, testContext, createUser, startServer } from './helpers.ts';
 
 /**
@@ -16,9 +17,13 @@ import { makeTestStore, testContext, createUser, startServer } from './helpers.t
 const store = makeTestStore();
 after(async () => {
   await hub.close();
+  await media.media.close();
   store.cleanup();
 });
 const ctx = testContext(store);
+// With the media server so the operator media API is registered and enumerated too.
+const media = await setupMedia({ config: { ...ctx.config, media: { ...ctx.config.media, listen: { host: '127.0.0.1', port: 0 } } }, log: ctx.log });
+ctx.operations = { media };
 // With a console hub so the console WebSocket route is registered and enumerated too.
 const hub = new ConsoleHub({ console: ctx.config.console, dataDir: null });
 const { app, injectWebSocket } = buildApp(ctx, hub);
@@ -54,7 +59,7 @@ async function sessionHeaders(username: string): Promise<Record<string, string>>
 
 test('the route table is not empty and includes the auth and targets API', () => {
   const paths = new Set(app.routes.map((r) => `${r.method} ${r.path}`));
-  for (const p of ['GET /api/targets/:id/console', 'POST /api/login', 'GET /api/me', 'GET /api/targets', 'POST /api/targets', 'GET /api/audit', 'POST /api/users']) assert.ok(paths.has(p), p);
+  for (const p of ['GET /api/targets/:id/console', 'POST /api/login', 'GET /api/me', 'GET /api/targets', 'POST /api/targets', 'GET /api/audit', 'POST /api/users', 'POST /api/targets/:id/power', 'POST /api/targets/:id/media', 'GET /api/media/fetches', 'POST /api/media/links']) assert.ok(paths.has(p), p);
 });
 
 test('no route answers success without a login (only the public allow-list does)', async () => {

@@ -26,16 +26,16 @@ test('pyghmi: suite 3 login, power on/off/status, cycle, reset, soft', async () 
   const c = await connect();
   try {
     assert.equal(c.session.suite?.id, 3);
-    await c.power('on', { wait: true, timeoutMs: 5000 });
+    await c.power('on', { wait: true, timeoutMs: 5000, pollMs: 50 });
     assert.equal(await c.powerStatus(), 'on');
     await bmc.waitFor((e) => e.event === 'power' && e.action === 'on');
-    await c.power('off', { wait: true, timeoutMs: 5000 });
+    await c.power('off', { wait: true, timeoutMs: 5000, pollMs: 50 });
     assert.equal(await c.powerStatus(), 'off');
     await c.power('cycle');
     await bmc.waitFor((e) => e.event === 'power' && e.action === 'cycle');
     await c.power('reset');
     await bmc.waitFor((e) => e.event === 'power' && e.action === 'reset');
-    await c.power('soft', { wait: true, timeoutMs: 5000 });
+    await c.power('soft', { wait: true, timeoutMs: 5000, pollMs: 50 });
     assert.equal(await c.powerStatus(), 'off');
   } finally {
     await c.close();

@@ -53,6 +53,20 @@ describe('lab BMC in front of a QEMU lab machine', () => {
   const ipmitool = (args: string[]) =>
     runTool('ipmitool', ['-I', 'lanplus', '-H', '127.0.0.1', '-p', String(port), '-U', ADMIN.name, '-E', '-C', '17', ...args], { env: { IPMI_PASSWORD: ADMIN.password }, timeoutMs: 30_000 });
 
+  /** The machine's next transition to `state` (slow QEMU starts may outlast the BMC's reply). */
+  const nextPower = (state: 'on' | 'off', timeoutMs = 60_000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`machine not ${state} within ${timeoutMs} ms`)), timeoutMs);
+      const on = (p: string): void => {
+        if (p !== state) return;
+        clearTimeout(timer);
+        machine.off('power', on);
+        resolve();
+      };
+      machine.on('power', on);
+    });
+  const powerIs = (state: 'on' | 'off'): Promise<void> => (machine.power === state ? Promise.resolve() : nextPower(state));
+
   test('our client, suite 17, end to end: power on, boot output over SOL, typed command echoed', async () => {
     const client = await IpmiClient.connect({ host: '127.0.0.1', port, username: ADMIN.name, password: ADMIN.password, cipherSuites: [17], pool });
     const sol = new SolTransport({ host: '127.0.0.1', port, username: ADMIN.name, password: ADMIN.password, cipherSuites: [17], pool });
@@ -136,7 +150,7 @@ describe('lab BMC in front of a QEMU lab machine', () => {
   });
 
   test('soft shutdown is ACPI: the guest powers itself off', async () => {
-    const off = new Promise<void>((res) => vm.once('power', (p) => p === 'off' && res()));
+    const off = nextPower('off');
     const r = await ipmitool(['chassis', 'power', 'soft']);
     assert.equal(r.code, 0, r.stderr);
     await off;
@@ -146,15 +160,20 @@ describe('lab BMC in front of a QEMU lab machine', () => {
   test('bootdev once: the next power-on uses it, the one after does not; reset honours a new override', async () => {
     assert.equal((await ipmitool(['chassis', 'bootdev', 'cdrom'])).code, 0);
     assert.equal((await ipmitool(['chassis', 'power', 'on'])).code, 0);
+    await powerIs('on');
     assert.equal(vm.bootDevice, 'cdrom');
     assert.equal(machine.getBootOverride().device, 'none');
     assert.equal((await ipmitool(['chassis', 'bootdev', 'pxe'])).code, 0);
+    const restarted = nextPower('on');
     assert.equal((await ipmitool(['chassis', 'power', 'reset'])).code, 0);
+    await restarted;
     assert.equal(vm.bootDevice, 'pxe');
+    const cycled = nextPower('on');
     assert.equal((await ipmitool(['chassis', 'power', 'cycle'])).code, 0);
-    assert.equal(vm.power, 'on');
+    await cycled;
     assert.equal(vm.bootDevice, 'kernel');
     assert.equal((await ipmitool(['chassis', 'power', 'off'])).code, 0);
-    assert.equal(vm.power, 'off');
+    await powerIs('off');
   });
+});
 });

@@ -58,6 +58,13 @@ describe('operations over IPMI (lab BMC)', () => {
     assert.equal((st.body.slot as { supported: boolean }).supported, false);
   });
 
+  test('accepting a TLS fingerprint on an IPMI target is refused (409, field bmc.protocol)', async () => {
+    const r = await env.api('POST', '/api/targets/ipmi-1/tls/accept', env.auth.admin, { fingerprint: 'AB'.repeat(32) });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.deepEqual(r.body.error && [(r.body.error as { code: string }).code, (r.body.error as { field: string }).field], ['E_NO_TLS', 'bmc.protocol']);
+    assert.equal(lastAudit('target.tls.accept')?.outcome, 'error');
+  });
+
   test('a wrong stored password: a 502 that says so, audited as an error', async () => {
     env.store.targets.update('ipmi-1', { bmc: { protocol: 'ipmi', address: '127.0.0.1', port: env.ipmi.ports.ipmi, user: 'ipmiadmin', password: 'not-the-password' } });
     const r = await env.api('POST', '/api/targets/ipmi-1/power', env.auth.op, { action: 'on' });

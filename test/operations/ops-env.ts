@@ -15,6 +15,7 @@ import { startMediaServer, type MediaServer } from '../../server/media/media-ser
 import { startRedfishBmc, type RedfishBmc } from '../../lab/bmc/redfish/redfish-bmc.ts';
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
 import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
+import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { bearerFor, captureLog, makeTestStore, startServer, testContext, type TestStore } from '../auth/helpers.ts';
 
 export const RF_USER = 'rfadmin';
@@ -59,7 +60,9 @@ export async function startOpsEnv(): Promise<OpsEnv> {
   store.targets.create({ id: 'rf-1', tags: [], settings: {}, bmc: { protocol: 'redfish', address: '127.0.0.1', port: redfish.port, user: RF_USER, password: RF_PASSWORD }, console: { transport: 'tcp', host: '127.0.0.1', port: 9 } });
   store.targets.create({ id: 'ipmi-1', tags: [], settings: {}, bmc: { protocol: 'ipmi', address: '127.0.0.1', port: ipmiPort, user: IPMI_USER, password: IPMI_PASSWORD }, console: { transport: 'ipmi-sol' } });
 
-  const controllers = createControllerFactory({ targets: store.targets, log: logs.log, pollMs: 25, powerTimeoutMs: 15_000, timeoutMs: 10_000 });
+  // Our own IPMI socket pool, closed in close(): the process-wide one would keep the test process alive.
+  const ipmiPool = new UdpPool({ sockets: 1, bindAddress: '127.0.0.1' });
+  const controllers = createControllerFactory({ targets: store.targets, log: logs.log, pollMs: 25, powerTimeoutMs: 15_000, timeoutMs: 10_000, ipmiPool });
   const { app } = buildApp(testContext(store, { log: logs.log, operations: { controllers, media: { media, fetchLog } } }));
   const server = await startServer(app.fetch);
   const auth = { admin: await bearerFor(store, 'adm', 'admin'), op: await bearerFor(store, 'op', 'operator'), viewer: await bearerFor(store, 'watcher', 'viewer') };
@@ -97,6 +100,7 @@ export async function startOpsEnv(): Promise<OpsEnv> {
       await server.close();
       await redfish.close();
       await ipmi.stop();
+      await ipmiPool.close();
       await media.close();
       store.cleanup();
       rmSync(dir, { recursive: true, force: true });

@@ -121,8 +121,22 @@ describe('operations over Redfish (lab BMC)', () => {
     assert.equal((bad.body.error as { field: string }).field, 'file');
   });
 
+  test('a wrong stored password: 502 E_REDFISH_AUTH that says so, audited; a target without a BMC: 409 naming the field', async () => {
+    env.store.targets.create({ id: 'rf-bad', tags: [], settings: {}, bmc: { protocol: 'redfish', address: '127.0.0.1', port: env.redfish.port, user: 'rfadmin', password: 'wrong-password-here' }, console: { transport: 'tcp', host: '127.0.0.1', port: 9 } });
+    const r = await env.api('POST', '/api/targets/rf-bad/power', env.auth.op, { action: 'on' });
+    assert.equal(r.status, 502, JSON.stringify(r.body));
+    assert.equal((r.body.error as { code: string }).code, 'E_REDFISH_AUTH');
+    assert.match((r.body.error as { message: string }).message, /refused the stored credentials/);
+    assert.equal(env.store.audit.query({ target: 'rf-bad' })[0]?.outcome, 'error');
+    env.store.targets.create({ id: 'no-bmc', tags: [], settings: {}, bmc: { protocol: 'none' }, console: { transport: 'tcp', host: '127.0.0.1', port: 9 } });
+    const n = await env.api('POST', '/api/targets/no-bmc/boot', env.auth.op, { device: 'pxe' });
+    assert.equal(n.status, 409);
+    assert.deepEqual([(n.body.error as { code: string }).code, (n.body.error as { field: string }).field], ['E_NO_BMC', 'bmc.protocol']);
+    assert.equal(env.store.audit.query({ target: 'no-bmc' })[0]?.action, 'boot.set');
+  });
+
   test('the BMC password never reaches the log or an answer', async () => {
-    assert.ok(!env.logText().includes(RF_PASSWORD));
+    assert.ok(!env.logText().includes(RF_PASSWORD) && !env.logText().includes('wrong-password-here'));
     const t = await env.api('GET', '/api/targets/rf-1', env.auth.admin);
     assert.ok(!JSON.stringify(t.body).includes(RF_PASSWORD));
   });

@@ -14,7 +14,7 @@ import type { VmOptions } from './qemu-runner.ts';
 import { KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
 import type { ImageServer } from './helpers.ts';
 
-describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollback', { timeout: 900_000 }, () => {
+describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollback', { timeout: 1_800_000 }, () => {
   let dir = '';
   let srv: ImageServer;
   let disk = '';

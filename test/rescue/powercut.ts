@@ -2,7 +2,8 @@
  * The power-cut scenario shared by test/rescue/powercut.test.ts and the
  * benchmark: install v1, write a data file, measure one uncut update, then for
  * each moment start an update (alternating v1/v2 so most blocks change), kill
- * QEMU after a seeded random delay and boot the disk: it must come up on a
+ * QEMU after a seeded random delay counted from the end of the image check
+ * (the first moment anything is written) and boot the disk: it must come up on a
  * confirmed slot, healthy, with the data file unchanged.
  */
 import { Vm } from './qemu-runner.ts';
@@ -70,12 +71,13 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
 
   // one uncut update measures the window the cuts are drawn from
   v = vm({ installer: installer('system-v2.img') }, 'update-measure');
-  await v.expect('RB-STEP update start', 300_000);
+  // nothing is written before the image is verified: the window starts there
+  await v.expect('RB-STEP verify ok', 300_000);
   const t0 = performance.now();
   await v.expect(/RB-STEP done slot=B version=2 trial=1/, 300_000);
   const windowMs = performance.now() - t0;
   await v.exited;
-  o.log(`update window ${Math.round(windowMs)} ms (update start -> done)`);
+  o.log(`update window ${Math.round(windowMs)} ms (verify ok -> done)`);
   v = vm({}, 'boot');
   await v.expect(/RB-STEP system up slot=B version=2 health=ok/, 300_000);
   await v.kill();
@@ -87,7 +89,7 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
     const image = running === '1' ? 'system-v2.img' : 'system-v1.img';
     const delayMs = Math.round(rand() * windowMs * 1.1);
     const inst = vm({ installer: installer(image) }, `cut${i}`);
-    await inst.expect('RB-STEP update start', 300_000);
+    await inst.expect('RB-STEP verify ok', 300_000);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delayMs);
       void inst.exited.then(() => {

@@ -17,7 +17,7 @@ import {
 } from './helpers.ts';
 import type { ImageServer } from './helpers.ts';
 
-describe('rescue image under UEFI: install, update, rollback, fallback on one disk', { timeout: 900_000 }, () => {
+describe('rescue image under UEFI: install, update, rollback, fallback on one disk', { timeout: 1_800_000 }, () => {
   let dir = '';
   let srv: ImageServer;
   let disk = '';

@@ -377,16 +377,24 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     }, due);
   }
 
-  /** Close Session (best effort, one retransmission), then stop for good. Idempotent. */
+  /** Close Session (best effort, one retransmission) but stay usable: the next request logs in again. */
+  async logout(): Promise<void> {
+    if (this.state !== 'active') return;
+    try {
+      await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: 1 });
+    } catch {
+      // The BMC forgets idle sessions anyway; nothing more to do.
+    }
+    if (this.state === 'active') {
+      this.state = 'idle';
+      this.forgetSession();
+    }
+  }
+
+  /** Close Session (best effort), then stop for good. Idempotent. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
-    if (this.state === 'active') {
-      try {
-        await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: 1 });
-      } catch {
-        // The BMC forgets idle sessions anyway; nothing more to do.
-      }
-    }
+    await this.logout();
     this.state = 'closed';
     this.forgetSession();
     if (this.waiters.size === 0) return; // the common case: no error object (and stack) to build

@@ -18,7 +18,7 @@ import {
 import { PAYLOAD_SOL } from '../codec/rmcpplus.ts';
 import { SOL_OP_GENERATE_BREAK, SOL_ST_CHAR_UNAVAILABLE, SOL_ST_DEACTIVATED, SOL_ST_NACK, decodeSol, encodeSol, type SolPacket } from '../codec/sol.ts';
 import { DecodeError } from '../../errors.ts';
-import type { TimerHandle } from '../session/clock.ts';
+import { realClock, type TimerHandle } from '../session/clock.ts';
 import { IpmiError } from '../session/errors.ts';
 
 export interface SolOptions extends ClientOptions {
@@ -151,12 +151,11 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     const delay = this.backoff.next();
     this.setState('reconnecting', reason, delay);
     this.stats.reconnects++;
-    const clock = this.client?.session.opts.clock ?? this.o.clock;
-    const run = (): void => {
+    const clock = this.client?.session.opts.clock ?? this.o.clock ?? realClock;
+    this.reconnectTimer = clock.setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.attempt();
-    };
-    this.reconnectTimer = clock ? clock.setTimeout(run, delay) : wrapReal(run, delay);
+    }, delay);
   }
 
   private async connect(): Promise<void> {
@@ -171,7 +170,8 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       this.client.session.on('warning', (m) => this.emit('warning', m));
     }
     const s = this.client.session;
-    if (s.state === 'active' && !this.firstOpen) s.markLost('reconnecting SOL');
+    // Reconnecting: end the old BMC session properly rather than leak it until its idle timeout.
+    if (s.state === 'active' && !this.firstOpen) await s.logout();
     await s.open();
     const has = (w: Parameters<typeof s.has>[0]) => s.has(w);
     if (!has('solstatus') && this.statusSupported) {
@@ -420,7 +420,3 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   }
 }
 
-function wrapReal(fn: () => void, ms: number): TimerHandle {
-  const t = setTimeout(fn, ms);
-  return { cancel: () => clearTimeout(t) };
-}

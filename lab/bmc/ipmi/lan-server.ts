@@ -23,7 +23,8 @@ import type { LabMachine } from '../machine.ts';
 import { SerialHistory } from '../serial-history.ts';
 import { BootParamStore } from './boot-options.ts';
 import { executeCommand, type BmcServices, type CommandResult } from './commands.ts';
-import { CC_INVALID_DATA_FIELD, CC_OK } from './constants.ts';
+import { CC_INVALID_DATA_FIELD, CC_OK, NETFN_CHASSIS } from './constants.ts';
+import { CMD_CHASSIS_CONTROL } from '../../../bmc-adapters/ipmi/codec/commands/netfn.ts';
 import { handleOpenSession, handleRakp1, handleRakp3, type HandshakeHost } from './handshake.ts';
 import type { BmcSession, Peer } from './session.ts';
 import { SessionTable } from './session-table.ts';
@@ -76,6 +77,8 @@ const CC_PAYLOAD_LIMIT = 0x82;
 const CC_PAYLOAD_NO_ENCRYPTION_POSSIBLE = 0x83;
 const CC_PAYLOAD_ENCRYPTION_REQUIRED = 0x84;
 const CC_PAYLOAD_ALREADY_DEACTIVATED = 0x80;
+/** How long a Chassis Control with the same rqSeq and data counts as a resend of an earlier one. */
+const REQUEST_DEDUPE_MS = 5000;
 /** Close Session: "invalid session id in request" (§22.19). */
 const CC_INVALID_SESSION_ID = 0x87;
 
@@ -121,7 +124,7 @@ export class IpmiLanServer extends EventEmitter<IpmiLanServerEvents> implements 
     this.guid = opts.guid ?? createHash('md5').update(`rescuebox-lab-bmc:${opts.machine.name}`).digest();
     this.history = new SerialHistory(opts.historyBytes ?? 64 * 1024);
     this.solMaxPayload = opts.solMaxPayload ?? 255;
-    this.actionReplyCapMs = opts.actionReplyCapMs ?? 1500;
+    this.actionReplyCapMs = opts.actionReplyCapMs ?? 3000;
     this.solConfig = new SolConfig(() => this.boundPort, { count: opts.solRetryCount ?? 7, intervalMs: opts.solRetryIntervalMs ?? 100 });
     this.deviceId = {
       deviceId: 0x20,
@@ -393,10 +396,23 @@ export class IpmiLanServer extends EventEmitter<IpmiLanServerEvents> implements 
     if (p.payloadType === PAYLOAD_IPMI) {
       const req = decodeIpmiRequest(p.payload);
       const encrypted = p.encrypted;
-      void this.runCommand(s, req).then(({ reply, after }) => {
+      // A console that timed out on a slow Chassis Control resends it (same rqSeq, new session
+      // sequence): answer from the first execution, so a resent "power cycle" does not cycle twice.
+      // Only that command: it alone is slow and not idempotent, and rqSeq wraps after 64 requests.
+      const key = `${req.rqSeq}:${req.data.toString('hex')}`;
+      const now = this.clock.now();
+      const dedupe = req.netFn === NETFN_CHASSIS && req.cmd === CMD_CHASSIS_CONTROL;
+      const prev = dedupe ? s.recentRequests.get(key) : undefined;
+      const first = !prev || now - prev.at > REQUEST_DEDUPE_MS;
+      const pending = first ? this.runCommand(s, req) : prev.reply;
+      if (first && dedupe) {
+        s.recentRequests.set(key, { at: now, reply: pending });
+        for (const [k, v] of s.recentRequests) if (now - v.at > REQUEST_DEDUPE_MS) s.recentRequests.delete(k);
+      }
+      void pending.then(({ reply, after }) => {
         if (this.sessions.get(s.bmcId) !== s) return;
         this.send(encodeRmcpPlus({ payloadType: PAYLOAD_IPMI, encrypted, authenticated: !!s.keys.integrity, sessionId: s.consoleId, sessionSeq: s.nextSeq(), payload: reply }, s.keys), s.peer);
-        after?.();
+        if (first) after?.();
       });
       return;
     }

@@ -33,6 +33,8 @@ export class BmcSession {
   private outSeq = 1;
   readonly inbound = new SeqWindow();
   lastActivity: number;
+  /** Replies to recent Chassis Control requests, to answer a resend without acting twice. */
+  readonly recentRequests = new Map<string, { at: number; reply: Promise<{ reply: Buffer; after?: () => void }> }>();
   /** Open Session tag, to answer a retransmitted request with the same session. */
   readonly openTag: number;
 

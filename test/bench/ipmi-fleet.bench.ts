@@ -1,0 +1,249 @@
+/**
+ * IPMI fan-out against BMC-only lab BMCs (lab/bmc/fleet-main.ts, its own
+ * process): power status of 200 and 1000 BMCs with our CLI (and our library
+ * in-process) against FreeIPMI ipmipower in the same run; session setup time
+ * against ipmitool; SOL throughput at the maximum payload size.
+ * Every BMC gets its own 127.77.y.z address, so ipmipower's port-less labels
+ * still name one BMC each. Passwords go through the environment or a 0600
+ * file, never argv.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
+import { SolTransport } from '../../bmc-adapters/ipmi/sol/sol-transport.ts';
+import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
+import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
+import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
+import type { BenchRow } from './types.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const AREA = 'ipmi fleet';
+const PASSWORD = 'fleet-bench-pw';
+const USER = 'admin';
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+interface Ran {
+  ms: number;
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  maxRssMb?: number;
+}
+
+function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Ran> {
+  // /usr/bin/time -f reports the child's peak RSS on stderr's last line.
+  const [c, a] = TIME ? [TIME, ['-f', 'RB_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(c, a, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      const m = /RB_MAXRSS_KB=(\d+)/.exec(stderr);
+      resolve(m ? { ms, stdout, stderr, code, maxRssMb: Number(m[1]) / 1024 } : { ms, stdout, stderr, code });
+    });
+  });
+}
+
+async function startFleetProcess(count: number): Promise<{ child: ChildProcess; addresses: string[]; rssMb: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/bmc/fleet-main.ts', '--count', String(count), '--spread'], {
+    cwd: root,
+    env: { ...process.env, RESCUEBOX_FLEET_PASSWORD: PASSWORD },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buf = '';
+  const ready = await new Promise<{ addresses: string[]; rssMb: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fleet did not start within 60 s')), 60_000);
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+      buf += s;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(JSON.parse(buf.slice(0, nl)) as { addresses: string[]; rssMb: number });
+      }
+    });
+    child.on('exit', (c) => reject(new Error(`fleet exited (${c}) before it was ready`)));
+  });
+  return { child, ...ready };
+}
+
+/** BMC i of the fleet starts on when i is even. */
+const expected = (i: number): 'on' | 'off' => (i % 2 === 0 ? 'on' : 'off');
+
+function checkLines(lines: Map<string, string>, addrs: string[], key: (a: string) => string): { right: number; errors: number } {
+  let right = 0;
+  let errors = 0;
+  addrs.forEach((a, i) => {
+    const v = lines.get(key(a));
+    if (v === expected(i)) right++;
+    else errors++;
+  });
+  return { right, errors };
+}
+
+async function ours(addrs: string[]): Promise<Ran & { right: number; errors: number }> {
+  const r = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--hosts', addrs.join(','), '-U', USER, '-C', '17', 'power', 'status'], { RESCUEBOX_IPMI_PASSWORD: PASSWORD });
+  const lines = new Map<string, string>();
+  for (const l of r.stdout.split('\n')) {
+    const m = /^(\S+): (\S+)/.exec(l);
+    if (m) lines.set(m[1] as string, m[2] as string);
+  }
+  return { ...r, ...checkLines(lines, addrs, (a) => a) };
+}
+
+async function ipmipower(addrs: string[], conf: string): Promise<Ran & { right: number; errors: number }> {
+  const r = await exec('ipmipower', [`--config-file=${conf}`, '-D', 'LAN_2_0', '-h', addrs.join(','), '--stat']);
+  const lines = new Map<string, string>();
+  for (const l of r.stdout.split('\n')) {
+    const m = /^(\S+): (.+)$/.exec(l);
+    if (m) lines.set(m[1] as string, (m[2] as string).trim());
+  }
+  return { ...r, ...checkLines(lines, addrs, (a) => a.slice(0, a.lastIndexOf(':'))) };
+}
+
+async function library(addrs: string[]): Promise<{ ms: number; right: number; errors: number }> {
+  const pool = new UdpPool({ sockets: 4, bindAddress: '127.0.0.1' });
+  const t0 = performance.now();
+  const got = await mapLimit(addrs, 256, async (a) => {
+    const i = a.lastIndexOf(':');
+    let c: IpmiClient | undefined;
+    try {
+      c = await IpmiClient.connect({ host: a.slice(0, i), port: Number(a.slice(i + 1)), username: USER, password: PASSWORD, cipherSuites: [17], pool });
+      return await c.powerStatus();
+    } catch {
+      return 'error';
+    } finally {
+      await c?.close().catch(() => undefined);
+    }
+  });
+  const ms = performance.now() - t0;
+  await pool.close();
+  const right = got.filter((v, i) => v === expected(i)).length;
+  return { ms, right, errors: got.length - right };
+}
+
+async function sessionSetup(addr: string): Promise<BenchRow[]> {
+  const i = addr.lastIndexOf(':');
+  const host = addr.slice(0, i);
+  const port = Number(addr.slice(i + 1));
+  const pool = new UdpPool({ sockets: 1, bindAddress: '127.0.0.1' });
+  const n = 30;
+  const t0 = performance.now();
+  for (let k = 0; k < n; k++) {
+    const c = await IpmiClient.connect({ host, port, username: USER, password: PASSWORD, cipherSuites: [17], pool });
+    await c.mcInfo();
+    await c.close();
+  }
+  const oursMs = (performance.now() - t0) / n;
+  await pool.close();
+  const m = 10;
+  let toolMs = 0;
+  for (let k = 0; k < m; k++) {
+    const r = await exec('ipmitool', ['-I', 'lanplus', '-H', host, '-p', String(port), '-U', USER, '-E', '-C', '17', 'mc', 'info'], { IPMI_PASSWORD: PASSWORD });
+    if (r.code !== 0) throw new Error(`ipmitool mc info failed: ${r.stderr}`);
+    toolMs += r.ms;
+  }
+  toolMs /= m;
+  return [
+    { area: AREA, metric: 'session setup + Get Device ID + close, suite 17 (rescuebox library)', value: +oursMs.toFixed(2), unit: 'ms', note: `mean of ${n}, in-process` },
+    { area: AREA, metric: 'session setup + Get Device ID + close, suite 17 (ipmitool mc info)', value: +toolMs.toFixed(2), unit: 'ms', note: `mean of ${m}, whole process` },
+  ];
+}
+
+async function solThroughput(): Promise<BenchRow[]> {
+  class Sink extends SimulatedMachine {
+    typed = 0;
+    onTyped: (() => void) | undefined;
+    override writeSerial(d: Uint8Array): boolean {
+      this.typed += d.length;
+      this.onTyped?.();
+      return true;
+    }
+  }
+  const machine = new Sink('sol-bench', 'on');
+  const bmc = new VirtualBmc({ machine, users: [{ name: USER, password: PASSWORD, privilege: 4 }] });
+  const { host, ipmi } = await bmc.start();
+  const pool = new UdpPool({ sockets: 1, bindAddress: '127.0.0.1' });
+  const sol = new SolTransport({ host, port: ipmi, username: USER, password: PASSWORD, cipherSuites: [17], pool });
+  try {
+    await sol.open();
+    const outBytes = 1024 * 1024;
+    let got = 0;
+    const t0 = performance.now();
+    const done = new Promise<void>((res) =>
+      sol.on('data', (d) => {
+        got += d.length;
+        if (got >= outBytes) res();
+      }),
+    );
+    const chunk = Buffer.alloc(4096, 0x61);
+    for (let i = 0; i < outBytes; i += chunk.length) machine.emit('serial', chunk);
+    await done;
+    const outMs = performance.now() - t0;
+    const inBytes = 256 * 1024;
+    const t1 = performance.now();
+    const typed = new Promise<void>((res) => (machine.onTyped = () => machine.typed >= inBytes && res()));
+    for (let i = 0; i < inBytes; i += 4096) sol.write(Buffer.alloc(4096, 0x62));
+    await typed;
+    const inMs = performance.now() - t1;
+    const kbs = (b: number, ms: number) => +(b / 1024 / (ms / 1000)).toFixed(0);
+    return [
+      { area: AREA, metric: 'SOL BMC → console, 255-byte payloads, suite 17', value: kbs(outBytes, outMs), unit: 'KiB/s', note: '1 MiB, one packet in flight, lab BMC + SolTransport in one process' },
+      { area: AREA, metric: 'SOL console → BMC, 255-byte payloads, suite 17', value: kbs(inBytes, inMs), unit: 'KiB/s', note: '256 KiB' },
+    ];
+  } finally {
+    await sol.close();
+    await pool.close();
+    await bmc.stop();
+  }
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const fleet = await startFleetProcess(1000);
+  const dir = mkdtempSync(join(tmpdir(), 'rb-ipmi-bench-'));
+  const conf = join(dir, 'freeipmi.conf');
+  writeFileSync(conf, `username ${USER}\npassword ${PASSWORD}\ncipher-suite-id 17\nprivilege-level ADMIN\n`, { mode: 0o600 });
+  try {
+    rows.push({ area: AREA, metric: 'fleet process RSS, 1000 BMC-only virtual BMCs', value: fleet.rssMb, unit: 'MB' });
+    const help = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help']);
+    rows.push({ area: AREA, metric: 'rescuebox CLI start-up (ipmi --help)', value: Math.round(help.ms), unit: 'ms', note: 'included in every CLI figure below' });
+    for (const n of [200, 1000]) {
+      const addrs = fleet.addresses.slice(0, n);
+      // Alternate who goes first so neither always meets a cold fleet.
+      const fi = await ipmipower(addrs, conf);
+      const o = await ours(addrs);
+      const lib = await library(addrs);
+      const note = (r: { right: number; errors: number }) => `${r.right}/${n} correct${r.errors ? `, ${r.errors} wrong or failed` : ''}`;
+      rows.push({
+        area: AREA,
+        metric: `power status ×${n} (rescuebox ipmi --hosts, CLI process)`,
+        value: Math.round(o.ms),
+        unit: 'ms',
+        target: n === 200 ? `< ipmipower (${Math.round(fi.ms)} ms)` : '<= 2000 ms',
+        ok: n === 200 ? o.ms < fi.ms : o.ms <= 2000,
+        note: note(o),
+      });
+      if (o.maxRssMb !== undefined) {
+        rows.push({ area: AREA, metric: `power status ×${n}: CLI peak RSS`, value: Math.round(o.maxRssMb), unit: 'MB', target: n === 1000 ? '<= 100 MB' : undefined, ok: n === 1000 ? o.maxRssMb <= 100 : undefined });
+      }
+      rows.push({ area: AREA, metric: `power status ×${n} (rescuebox library, in-process)`, value: Math.round(lib.ms), unit: 'ms', note: note(lib) });
+      rows.push({ area: AREA, metric: `power status ×${n} (ipmipower -D LAN_2_0 --stat)`, value: Math.round(fi.ms), unit: 'ms', note: `${note(fi)}${fi.maxRssMb !== undefined ? `, peak RSS ${Math.round(fi.maxRssMb)} MB` : ''}` });
+    }
+    rows.push(...(await sessionSetup(fleet.addresses[0] as string)));
+  } finally {
+    fleet.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push(...(await solThroughput()));
+  return rows;
+}
