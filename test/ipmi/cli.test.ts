@@ -54,3 +54,43 @@ test('cli: bootdev and a wrong password', async () => {
   assert.equal(bad.code, 1);
   assert.match(bad.err, /wrong password/);
 });
+
+test('cli: sol activate relays stdin/stdout and "~." ends it', async () => {
+  const p = spawn(process.execPath, ['bin/rescuebox.js', 'ipmi', '-H', '127.0.0.1', '-p', String(py.port), '-U', creds.username, '-C', '3', '-W', 'solpayloadsize,solport', 'sol', 'activate'], {
+    cwd: root,
+    env: { ...process.env, RESCUEBOX_IPMI_PASSWORD: creds.password },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+  const waitFor = (pred: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${what}: stdout ${JSON.stringify(out)} stderr ${JSON.stringify(err)}`)), 15000);
+      const check = () => {
+        if (!pred()) return;
+        clearTimeout(t);
+        p.stdout.off('data', check);
+        p.stderr.off('data', check);
+        resolve();
+      };
+      p.stdout.on('data', check);
+      p.stderr.on('data', check);
+      check();
+    });
+  try {
+    // pyghmi refuses SOL while its machine is off.
+    const on = await cli(['-H', '127.0.0.1', '-p', String(py.port), '-U', creds.username, '-C', '3', 'power', 'on']);
+    assert.equal(on.code, 0, on.err);
+    await waitFor(() => err.includes('SOL session operational'), 'SOL up');
+    p.stdin.write('uname -a\r');
+    await waitFor(() => out.includes('uname -a\r'), 'echo');
+    p.stdin.write('~.');
+    assert.equal(await exited, 0);
+    assert.match(err, /SOL session closed/);
+  } finally {
+    if (p.exitCode === null && p.pid) process.kill(p.pid, 'SIGKILL');
+  }
+});

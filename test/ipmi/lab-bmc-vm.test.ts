@@ -176,4 +176,3 @@ describe('lab BMC in front of a QEMU lab machine', () => {
     await powerIs('off');
   });
 });
-});
