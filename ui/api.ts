@@ -2,10 +2,30 @@
  * HTTP side of the UI: login, identity, targets. Same origin, session cookie;
  * unsafe methods carry the CSRF token from GET /api/me in `x-csrf-token`.
  */
-import type { Identity, TargetSummary } from '../server/wire.ts';
+import type { Identity, Role, TargetSummary } from '../server/wire.ts';
 
 export interface Me extends Identity {
   csrfToken: string | null;
+  /** Per tag-group grants that raise the global role on targets carrying the tag. */
+  grants: Grant[];
+}
+
+export interface Grant {
+  tag: string;
+  role: Role;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** The role on one target: the global role raised by grants on any of its tags (as the server computes it). */
+export function roleOn(me: Pick<Me, 'role' | 'grants'>, tags: readonly string[]): Role {
+  let r = me.role;
+  for (const g of me.grants) if (tags.includes(g.tag) && RANK[g.role] > RANK[r]) r = g.role;
+  return r;
+}
+
+export function atLeast(role: Role, want: Role): boolean {
+  return RANK[role] >= RANK[want];
 }
 
 export class ApiError extends Error {
@@ -24,12 +44,15 @@ async function errorOf(res: Response): Promise<ApiError> {
   let code = `E_HTTP_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } | string; message?: string };
+    const body = (await res.json()) as { error?: { code?: string; message?: string } | string; message?: string; code?: string };
     if (typeof body.error === 'object' && body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;
     } else if (typeof body.error === 'string') message = body.error;
-    else if (body.message) message = body.message;
+    else if (body.message) {
+      message = body.message;
+      code = body.code ?? code;
+    }
   } catch {
     /* not JSON */
   }
@@ -59,7 +82,9 @@ function toMe(raw: unknown): Me {
   const user = typeof id.user === 'string' ? id.user : typeof id.name === 'string' ? id.name : typeof id.username === 'string' ? id.username : '?';
   const role = (typeof id.role === 'string' ? id.role : 'viewer') as Identity['role'];
   const csrf = [o.csrfToken, o.csrf, o.csrf_token].find((v): v is string => typeof v === 'string') ?? null;
-  return { user, role, csrfToken: csrf };
+  const rawGrants = Array.isArray(o.grants) ? (o.grants as unknown[]) : [];
+  const grants = rawGrants.filter((g): g is Grant => typeof g === 'object' && g !== null && typeof (g as Grant).tag === 'string' && typeof (g as Grant).role === 'string');
+  return { user, role, csrfToken: csrf, grants };
 }
 
 /**
@@ -69,7 +94,7 @@ function toMe(raw: unknown): Me {
 export async function fetchMe(): Promise<Me | null> {
   const res = await fetch('/api/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
   if (res.status === 401 || res.status === 403) return null;
-  if (res.status === 404) return { user: 'anonymous', role: 'admin', csrfToken: null };
+  if (res.status === 404) return { user: 'anonymous', role: 'admin', csrfToken: null, grants: [] };
   if (!res.ok) throw await errorOf(res);
   const me = toMe(await res.json());
   csrfToken = me.csrfToken;
@@ -99,4 +124,139 @@ export function fetchTargets(): Promise<TargetSummary[]> {
 export function consoleUrl(targetId: string): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${location.host}/api/targets/${encodeURIComponent(targetId)}/console`;
+}
+
+// ---- operations: power, boot, virtual media (server/operations/) ----
+
+export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
+export type PowerState = 'on' | 'off' | 'unknown';
+export type BootDevice = 'cd' | 'pxe' | 'disk' | 'bios';
+
+export interface PowerReply {
+  power: PowerState;
+  protocol: string;
+  action?: PowerAction;
+}
+
+export interface BootReply {
+  device: BootDevice;
+  persistent: boolean;
+  efi: boolean | null;
+  bmcValue: string;
+  protocol: string;
+}
+
+export interface MediaSlot {
+  supported: boolean;
+  slot?: string;
+  image: string | null;
+  inserted: boolean;
+  connectedVia?: string;
+}
+
+/** Per target and file: what the BMC has read from the media server. */
+export interface FetchSummary {
+  target: string;
+  file: string;
+  fileSize: number;
+  bytesCovered: number;
+  bytesSent: number;
+  requests: number;
+  active: number;
+  lastAt: number;
+  bytesPerSecond: number;
+  /** Present on GET /api/targets/:id/media. */
+  text?: string;
+}
+
+export interface TargetMediaReply {
+  protocol: string;
+  slot: MediaSlot;
+  fetches: FetchSummary[];
+  mediaServer: string | null;
+}
+
+export interface MediaFile {
+  name: string;
+  size: number;
+  mtime: string;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: number;
+  user: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: Record<string, unknown>;
+}
+
+const t = (id: string) => `/api/targets/${encodeURIComponent(id)}`;
+
+export function fetchPower(id: string): Promise<PowerReply> {
+  return request<PowerReply>('GET', `${t(id)}/power`);
+}
+
+export function setPower(id: string, action: PowerAction): Promise<PowerReply> {
+  return request<PowerReply>('POST', `${t(id)}/power`, { action });
+}
+
+export function setBoot(id: string, device: BootDevice, opts: { persistent?: boolean; efi?: boolean }): Promise<BootReply> {
+  return request<BootReply>('POST', `${t(id)}/boot`, { device, ...opts });
+}
+
+export function fetchTargetMedia(id: string): Promise<TargetMediaReply> {
+  return request<TargetMediaReply>('GET', `${t(id)}/media`);
+}
+
+export function mediaInsert(id: string, file: string): Promise<{ slot: MediaSlot }> {
+  return request<{ slot: MediaSlot }>('POST', `${t(id)}/media`, { action: 'insert', file });
+}
+
+export function mediaEject(id: string): Promise<{ slot: MediaSlot }> {
+  return request<{ slot: MediaSlot }>('POST', `${t(id)}/media`, { action: 'eject' });
+}
+
+export function fetchMediaFiles(): Promise<MediaFile[]> {
+  return request<MediaFile[]>('GET', '/api/media/files');
+}
+
+export async function fetchMediaFetches(target: string): Promise<FetchSummary[]> {
+  const r = await request<{ summary: FetchSummary[] }>('GET', `/api/media/fetches?target=${encodeURIComponent(target)}`);
+  return r.summary;
+}
+
+export interface AuditFilter {
+  user?: string;
+  target?: string;
+  /** ms since the epoch */
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+/** GET /api/audit: newest first; non-admins get only their own entries. */
+export function fetchAudit(f: AuditFilter): Promise<AuditRecord[]> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  return request<AuditRecord[]>('GET', `/api/audit${qs ? `?${qs}` : ''}`);
+}
+
+const MB = 1024 * 1024;
+const mb = (n: number) => (n >= 10 * MB ? String(Math.round(n / MB)) : (n / MB).toFixed(1));
+
+/** "the BMC has read 12 of 16 MB of x.iso": the server's text when it sent one, else the same wording. */
+export function progressText(s: FetchSummary): string {
+  if (s.text) return s.text;
+  const rate = s.bytesPerSecond > 0 ? ` at ${mb(s.bytesPerSecond)} MB/s` : '';
+  const active = s.active > 0 ? `, ${s.active} request${s.active > 1 ? 's' : ''} in progress` : '';
+  return `the BMC has read ${mb(s.bytesCovered)} of ${mb(s.fileSize)} MB of ${s.file}${rate}${active}`;
+}
+
+/** An error as shown to the operator: the server's message verbatim, its code in brackets. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return `${e.message} (${e.code})`;
+  return e instanceof Error ? e.message : String(e);
 }

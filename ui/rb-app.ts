@@ -5,11 +5,15 @@ import { fetchMe, logout, type Me } from './api.ts';
 import './rb-login.ts';
 import './rb-target-list.ts';
 import './rb-console.ts';
+import './rb-ops-bar.ts';
+import './rb-audit-view.ts';
 
-type Route = { view: 'targets' } | { view: 'console'; target: string; mode: 'rw' | 'ro' };
+type Route = { view: 'targets' } | { view: 'console'; target: string; mode: 'rw' | 'ro' } | { view: 'audit'; target: string };
 
-/** Reads the route from the hash: `#/`, `#/console/<id>`, `#/console/<id>?mode=ro`. */
+/** Reads the route from the hash: `#/`, `#/console/<id>`, `#/console/<id>?mode=ro`, `#/audit`, `#/audit?target=<id>`. */
 export function parseRoute(hash: string): Route {
+  const audit = /^#\/audit(?:\?(.*))?$/.exec(hash);
+  if (audit) return { view: 'audit', target: new URLSearchParams(audit[1] ?? '').get('target') ?? '' };
   const m = /^#\/console\/([^?]+)(?:\?(.*))?$/.exec(hash);
   if (!m || !m[1]) return { view: 'targets' };
   const q = new URLSearchParams(m[2] ?? '');
@@ -47,6 +51,13 @@ export class RbApp extends LitElement {
     }
     header .who {
       color: #8b949e;
+    }
+    header nav a {
+      color: #8b949e;
+      text-decoration: none;
+    }
+    header nav a.current {
+      color: #e6edf3;
     }
     button {
       background: #21262d;
@@ -115,6 +126,12 @@ export class RbApp extends LitElement {
       <header>
         <a class="brand" href="#/">rescuebox</a>
         ${this.route.view === 'console' ? html`<span class="crumb">/ ${this.route.target}</span>` : nothing}
+        ${this.me
+          ? html`<nav>
+              <a href="#/" class=${this.route.view === 'targets' ? 'current' : ''}>Targets</a> ·
+              <a href="#/audit" data-testid="nav-audit" class=${this.route.view === 'audit' ? 'current' : ''}>Audit</a>
+            </nav>`
+          : nothing}
         <span class="spacer"></span>
         ${this.me
           ? html`<span class="who" data-testid="whoami">${this.me.user} (${this.me.role})</span>
@@ -136,8 +153,12 @@ export class RbApp extends LitElement {
       // A fresh element (and WebSocket) per target and mode.
       return keyed(
         `${this.route.target}\n${mode}`,
-        html`<rb-console .targetId=${this.route.target} .mode=${mode} @rb-unauthorized=${() => void this.loadMe()}></rb-console>`,
+        html`<rb-ops-bar .targetId=${this.route.target} .me=${this.me}></rb-ops-bar>
+          <rb-console .targetId=${this.route.target} .mode=${mode} @rb-unauthorized=${() => void this.loadMe()}></rb-console>`,
       );
+    }
+    if (this.route.view === 'audit') {
+      return keyed(`audit\n${this.route.target}`, html`<rb-audit-view .me=${this.me} .target=${this.route.target}></rb-audit-view>`);
     }
     return html`<rb-target-list @rb-unauthorized=${() => void this.loadMe()}></rb-target-list>`;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ConsoleHub } from '../console/console-hub.ts';
 import type { Logger } from '../log.ts';
 import type { TargetRepo } from './target-repo.ts';
@@ -40,7 +41,7 @@ export class ConsoleSync {
 
   private async apply(id: string): Promise<void> {
     const t = this.targets.get(id);
-    const fp = t ? JSON.stringify([t.console, t.bmc, t.settings, t.name, t.tags, t.updatedAt]) : undefined;
+    const fp = t ? this.fingerprint(t) : undefined;
     if (t && fp === this.fingerprints.get(id) && this.hub.get(id)) return;
     if (this.hub.get(id)) await this.hub.remove(id);
     this.fingerprints.delete(id);
@@ -52,6 +53,17 @@ export class ConsoleSync {
     } catch (e) {
       this.log.warn({ target: id, err: (e as Error).message }, 'console not attached');
     }
+  }
+
+  /**
+   * What the console depends on. Settings that belong to other concerns (the
+   * Redfish TLS pin) are left out, so pinning a certificate does not drop the
+   * console; credentials count through a digest, never in clear.
+   */
+  private fingerprint(t: StoredTarget): string {
+    const { redfishTls: _pin, ...settings } = t.settings;
+    const creds = createHash('sha256').update(JSON.stringify(this.targets.credentials(t.id))).digest('hex');
+    return JSON.stringify([t.console, t.bmc, settings, t.name, t.tags, creds]);
   }
 
   stop(): void {

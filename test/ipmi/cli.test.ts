@@ -56,6 +56,9 @@ test('cli: bootdev and a wrong password', async () => {
 });
 
 test('cli: sol activate relays stdin/stdout and "~." ends it', async () => {
+  // pyghmi refuses SOL while its machine is off.
+  const on = await cli(['-H', '127.0.0.1', '-p', String(py.port), '-U', creds.username, '-C', '3', 'power', 'on']);
+  assert.equal(on.code, 0, on.err);
   const p = spawn(process.execPath, ['bin/rescuebox.js', 'ipmi', '-H', '127.0.0.1', '-p', String(py.port), '-U', creds.username, '-C', '3', '-W', 'solpayloadsize,solport', 'sol', 'activate'], {
     cwd: root,
     env: { ...process.env, RESCUEBOX_IPMI_PASSWORD: creds.password },
@@ -81,9 +84,6 @@ test('cli: sol activate relays stdin/stdout and "~." ends it', async () => {
       check();
     });
   try {
-    // pyghmi refuses SOL while its machine is off.
-    const on = await cli(['-H', '127.0.0.1', '-p', String(py.port), '-U', creds.username, '-C', '3', 'power', 'on']);
-    assert.equal(on.code, 0, on.err);
     await waitFor(() => err.includes('SOL session operational'), 'SOL up');
     p.stdin.write('uname -a\r');
     await waitFor(() => out.includes('uname -a\r'), 'echo');

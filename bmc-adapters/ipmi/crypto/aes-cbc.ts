@@ -34,9 +34,22 @@ export function aesCbcDecrypt(key: Buffer, data: Buffer, checkPad = true): Buffe
   return plain.subarray(0, start);
 }
 
+/** IVs come from a pooled CSPRNG buffer: same randomness as randomBytes(16), one syscall per 256 packets. */
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+export function randomIv(): Buffer {
+  if (ivAt + 16 > ivPool.length) {
+    ivPool = randomBytes(4096);
+    ivAt = 0;
+  }
+  const iv = ivPool.subarray(ivAt, ivAt + 16);
+  ivAt += 16;
+  return iv;
+}
+
 export function aesCbcCodec(k2: Buffer, opts: { checkPad?: boolean; iv?: () => Buffer } = {}): ConfidentialityCodec {
   const key = Buffer.from(k2.subarray(0, 16));
-  const iv = opts.iv ?? (() => randomBytes(16));
+  const iv = opts.iv ?? randomIv;
   return {
     encrypt: (p) => aesCbcEncrypt(key, p, iv()),
     decrypt: (c) => aesCbcDecrypt(key, c, opts.checkPad ?? true),

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { isIPv4 } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { DecodeError } from '../../errors.ts';
 import { peekSession, PAYLOAD_OPEN_SESSION_RESPONSE, PAYLOAD_RAKP2, PAYLOAD_RAKP4 } from '../codec/rmcpplus.ts';
@@ -90,7 +91,8 @@ export class UdpPool {
   /** A link to HOST:PORT; `onPacket` gets every datagram that belongs to it. */
   async attach(host: string, port: number, onPacket: (buf: Buffer) => void): Promise<PoolLink> {
     await this.start();
-    const { address } = await lookup(host, { family: 4 });
+    // An address needs no resolver round trip (it costs ~40 us each at 1000 BMCs).
+    const address = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
     const peer = `${address}:${port}`;
     const socket = this.sockets[this.next++ % this.sockets.length] as Socket;
     const ep: Endpoint = { peer, socket, onPacket, ids: new Set() };
