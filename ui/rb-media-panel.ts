@@ -73,11 +73,11 @@ export class RbMediaPanel extends LitElement {
   ];
 
   @property({ attribute: 'target-id' }) targetId = '';
-  @property() role: Role = 'viewer';
+  @property({ attribute: false }) access: Role = 'viewer';
 
   @state() private files: MediaFile[] | null = null;
   @state() private file = '';
-  @state() private slot: MediaSlot | null = null;
+  @state() private slotState: MediaSlot | null = null;
   @state() private fetches: FetchSummary[] = [];
   @state() private busy: 'insert' | 'eject' | null = null;
   @state() private outcome = '';
@@ -87,7 +87,7 @@ export class RbMediaPanel extends LitElement {
   private fastUntil = 0;
 
   private get canOperate(): boolean {
-    return atLeast(this.role, 'operator');
+    return atLeast(this.access, 'operator');
   }
 
   override connectedCallback(): void {
@@ -102,9 +102,9 @@ export class RbMediaPanel extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('role') && changed.get('role') !== undefined && this.canOperate && !this.slot) void this.loadSlot();
+    if (changed.has('access') && changed.get('access') !== undefined && this.canOperate && !this.slotState) void this.loadSlot();
     this.dataset.active = String(this.active);
-    this.dataset.inserted = this.slot ? String(this.slot.inserted) : '';
+    this.dataset.inserted = this.slotState ? String(this.slotState.inserted) : '';
   }
 
   private get active(): boolean {
@@ -126,7 +126,7 @@ export class RbMediaPanel extends LitElement {
   private async loadSlot(): Promise<void> {
     try {
       const r = await fetchTargetMedia(this.targetId);
-      this.slot = r.slot;
+      this.slotState = r.slot;
       this.fetches = r.fetches;
     } catch (e) {
       this.error = errorText(e);
@@ -161,7 +161,7 @@ export class RbMediaPanel extends LitElement {
     this.fastUntil = Date.now() + AFTER_INSERT_MS;
     try {
       const r = await mediaInsert(this.targetId, this.file);
-      this.slot = r.slot;
+      this.slotState = r.slot;
       this.outcome = `inserted ${this.file}`;
     } catch (e) {
       this.error = errorText(e);
@@ -177,7 +177,7 @@ export class RbMediaPanel extends LitElement {
     this.outcome = '';
     try {
       const r = await mediaEject(this.targetId);
-      this.slot = r.slot;
+      this.slotState = r.slot;
       this.outcome = 'ejected';
     } catch (e) {
       this.error = errorText(e);
@@ -187,7 +187,7 @@ export class RbMediaPanel extends LitElement {
   }
 
   override render() {
-    const slot = this.slot;
+    const slot = this.slotState;
     const unsupported = slot !== null && !slot.supported;
     const current = this.fetches.slice().sort((a, b) => b.lastAt - a.lastAt);
     return html`

@@ -36,7 +36,7 @@ export class RbOpsBar extends LitElement {
   @property({ attribute: false }) me: Me | null = null;
 
   /** null until the target's tags are known (grants may raise the role). */
-  @state() private role: Role | null = null;
+  @state() private access: Role | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -51,18 +51,18 @@ export class RbOpsBar extends LitElement {
       try {
         tags = (await fetchTargets()).find((t) => t.id === this.targetId)?.tags ?? [];
       } catch {
-        /* global role only */
+        /* fall back to the user's global role */
       }
     }
-    this.role = roleOn(me, tags);
-    this.dataset.role = this.role;
+    this.access = roleOn(me, tags);
+    this.dataset.access = this.access;
   }
 
   override render() {
-    if (!this.role) return html``;
+    if (!this.access) return html``;
     return html`
-      <rb-power-panel .targetId=${this.targetId} .role=${this.role}></rb-power-panel>
-      <rb-media-panel .targetId=${this.targetId} .role=${this.role}></rb-media-panel>
+      <rb-power-panel .targetId=${this.targetId} .access=${this.access}></rb-power-panel>
+      <rb-media-panel .targetId=${this.targetId} .access=${this.access}></rb-media-panel>
     `;
   }
 }

@@ -91,7 +91,7 @@ export class RbPowerPanel extends LitElement {
 
   @property({ attribute: 'target-id' }) targetId = '';
   /** The user's role on this target (global role raised by tag grants). */
-  @property() role: Role = 'viewer';
+  @property({ attribute: false }) access: Role = 'viewer';
 
   @state() private power: PowerState | null = null;
   @state() private protocol = '';
@@ -106,7 +106,7 @@ export class RbPowerPanel extends LitElement {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   private get canOperate(): boolean {
-    return atLeast(this.role, 'operator');
+    return atLeast(this.access, 'operator');
   }
 
   override connectedCallback(): void {
@@ -121,7 +121,7 @@ export class RbPowerPanel extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('role') && changed.get('role') !== undefined && this.canOperate && this.power === null) void this.refresh();
+    if (changed.has('access') && changed.get('access') !== undefined && this.canOperate && this.power === null) void this.refresh();
     this.dataset.power = this.power ?? '';
     this.dataset.busy = this.busy ?? '';
   }
@@ -147,7 +147,7 @@ export class RbPowerPanel extends LitElement {
     }
   }
 
-  private click(action: PowerAction): void {
+  private onAction(action: PowerAction): void {
     this.error = '';
     this.outcome = '';
     if (ACTIONS.find((a) => a.action === action)?.confirm) this.confirming = action;
@@ -205,7 +205,7 @@ export class RbPowerPanel extends LitElement {
             class=${a.action === 'on' ? 'primary' : 'danger'}
             data-testid="power-${a.action}"
             ?disabled=${busy || this.confirming !== null}
-            @click=${() => this.click(a.action)}
+            @click=${() => this.onAction(a.action)}
           >
             ${this.busy === a.action ? `${a.label}…` : a.label}
           </button>`,
