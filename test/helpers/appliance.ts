@@ -27,6 +27,10 @@ export interface ApplianceOptions {
   lab?: boolean;
   /** How long the VM may take to print its shell prompt (TCG on a loaded host: ~30 s). */
   bootTimeoutMs?: number;
+  /** Extra targets registered at start (e.g. one whose BMC is a lab Redfish BMC). */
+  targets?: TargetCreate[];
+  /** Folder the media server serves (default the config's, rescue-image/dist). */
+  mediaDir?: string;
 }
 
 /** Resolves once the console's output so far matches `re`; rejects after the deadline. */
@@ -115,7 +119,7 @@ export async function startAppliance(opts: ApplianceOptions = {}): Promise<Appli
   const dataDir = mkdtempSync(join(tmpdir(), 'rb-appliance-'));
   const adminPassword = opts.adminPassword ?? process.env.RESCUEBOX_ADMIN_PASSWORD ?? `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const config = loadConfig({
-    raw: { listen: { host: '127.0.0.1', port: 0 }, dataDir, tls: { mode: 'off' }, lab: { enabled: false }, media: { listen: { host: '127.0.0.1', port: 0 } } },
+    raw: { listen: { host: '127.0.0.1', port: 0 }, dataDir, tls: { mode: 'off' }, lab: { enabled: false }, media: { ...(opts.mediaDir ? { dir: opts.mediaDir } : {}), listen: { host: '127.0.0.1', port: 0 } } },
     env: {},
   });
   const log = createLogger({ level: process.env.RB_TEST_LOG_LEVEL ?? 'silent' });
@@ -139,6 +143,7 @@ export async function startAppliance(opts: ApplianceOptions = {}): Promise<Appli
         TargetCreateSchema.parse({ id: 'lab-1', name: 'lab-1', tags: ['lab'], console: { transport: 'tcp', host: '127.0.0.1', port: relay.port, telnet: 'off' } }),
       );
     }
+    for (const t of opts.targets ?? []) bootTargets.push(TargetCreateSchema.parse(t));
     const appliance = await startProductAppliance({
       config,
       log,

@@ -36,7 +36,10 @@ test('SOL under 10% loss/duplication/reordering: the echoed stream is byte-exact
   // The relay translates the port (like NAT), so ipmi_sim's SOL port is not ours: solport.
   const t = new SolTransport({ host: '127.0.0.1', port: relay.port, pool, cipherSuites: [3], timeoutMs: 300, retransmitMs: 150, maxRetransmits: 10, statusCheckMs: 0, workarounds: ['solport'], ...creds });
   let got = '';
+  const notes: string[] = [];
   t.on('data', (d) => (got += d.toString('latin1')));
+  t.on('warning', (w) => notes.push(w));
+  t.on('state', (e) => notes.push(`${e.state} ${e.reason ?? ''}`));
   await t.open();
   try {
     let sent = '';
@@ -46,7 +49,7 @@ test('SOL under 10% loss/duplication/reordering: the echoed stream is byte-exact
       t.write(Buffer.from(line));
     }
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`incomplete: ${got.length}/${sent.length} bytes; relay saw ${relay.packets.length} packets`)), 45000);
+      const timer = setTimeout(() => reject(new Error(`incomplete: ${got.length}/${sent.length} bytes; relay saw ${relay.packets.length} packets; ${JSON.stringify(t.stats)}; ${notes.slice(-5).join(' | ')}`)), 45000);
       const check = () => {
         if (got.length < sent.length) return;
         clearTimeout(timer);
