@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Role } from '../server/wire.ts';
 import {
-  atLeast, errorText, fetchMediaFetches, fetchMediaFiles, fetchTargetMedia, mediaEject, mediaInsert, progressText,
+  ApiError, atLeast, errorText, fetchMediaFetches, fetchMediaFiles, fetchTargetMedia, mediaEject, mediaInsert, progressText,
   type FetchSummary, type MediaFile, type MediaSlot,
 } from './api.ts';
 import { controls } from './shared-styles.ts';
@@ -78,6 +78,8 @@ export class RbMediaPanel extends LitElement {
   @state() private files: MediaFile[] | null = null;
   @state() private file = '';
   @state() private slotState: MediaSlot | null = null;
+  /** Set when the target has no usable BMC (E_NO_BMC...): no slot to show. */
+  @state() private noBmc = false;
   @state() private fetches: FetchSummary[] = [];
   @state() private busy: 'insert' | 'eject' | null = null;
   @state() private outcome = '';
@@ -129,7 +131,8 @@ export class RbMediaPanel extends LitElement {
       this.slotState = r.slot;
       this.fetches = r.fetches;
     } catch (e) {
-      this.error = errorText(e);
+      if (e instanceof ApiError && e.code.startsWith('E_NO_BMC')) this.noBmc = true;
+      else this.error = errorText(e);
     }
     this.schedule();
   }
@@ -188,6 +191,7 @@ export class RbMediaPanel extends LitElement {
 
   override render() {
     const slot = this.slotState;
+    if (this.noBmc && !this.fetches.length) return nothing;
     const unsupported = slot !== null && !slot.supported;
     const current = this.fetches.slice().sort((a, b) => b.lastAt - a.lastAt);
     return html`
@@ -196,7 +200,7 @@ export class RbMediaPanel extends LitElement {
         <span class="badge ${slot?.inserted ? 'open' : ''}" data-testid="media-slot" title=${slot?.connectedVia ?? ''}>
           ${slot === null ? (this.canOperate ? '…' : 'slot: n/a') : unsupported ? 'no virtual media (IPMI)' : slot.inserted ? `inserted: ${shortName(slot.image)}` : 'empty'}
         </span>
-        ${this.canOperate
+        ${this.canOperate && slot !== null
           ? html`<select data-testid="media-file" ?disabled=${!this.files?.length} @change=${(e: Event) => (this.file = (e.target as HTMLSelectElement).value)}>
                 ${this.files?.length
                   ? this.files.map((f) => html`<option value=${f.name} ?selected=${f.name === this.file}>${f.name} (${size(f.size)})</option>`)

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Role } from '../server/wire.ts';
-import { atLeast, errorText, fetchPower, setBoot, setPower, type BootDevice, type PowerAction, type PowerState } from './api.ts';
+import { ApiError, atLeast, errorText, fetchPower, setBoot, setPower, type BootDevice, type PowerAction, type PowerState } from './api.ts';
 import { controls } from './shared-styles.ts';
 
 const ACTIONS: { action: PowerAction; label: string; confirm?: string }[] = [
@@ -94,6 +94,8 @@ export class RbPowerPanel extends LitElement {
   @property({ attribute: false }) access: Role = 'viewer';
 
   @state() private power: PowerState | null = null;
+  /** The server's reason when the target has no usable BMC (E_NO_BMC...): nothing to offer, no polling. */
+  @state() private noBmc = '';
   @state() private protocol = '';
   @state() private busy: PowerAction | 'boot' | 'read' | null = null;
   @state() private confirming: PowerAction | null = null;
@@ -140,10 +142,11 @@ export class RbPowerPanel extends LitElement {
       this.protocol = r.protocol;
     } catch (e) {
       this.power = 'unknown';
-      this.error = errorText(e);
+      if (e instanceof ApiError && e.code.startsWith('E_NO_BMC')) this.noBmc = e.message;
+      else this.error = errorText(e);
     } finally {
       this.busy = null;
-      this.schedule();
+      if (!this.noBmc) this.schedule();
     }
   }
 
@@ -194,6 +197,7 @@ export class RbPowerPanel extends LitElement {
     if (!this.canOperate) {
       return html`<div class="row"><span class="label">power</span><span class="label" data-testid="power-readonly">operator role needed for power and boot</span></div>`;
     }
+    if (this.noBmc) return html`<div class="row"><span class="label">power</span><span class="label" data-testid="power-no-bmc">${this.noBmc}</span></div>`;
     const busy = this.busy !== null && this.busy !== 'read';
     const confirm = this.confirming ? ACTIONS.find((a) => a.action === this.confirming) : undefined;
     return html`

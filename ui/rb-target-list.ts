@@ -97,7 +97,8 @@ export class RbTargetList extends LitElement {
               <td>${t.tags.map((g) => html`<span class="badge tag">${g}</span>`)}</td>
               <td>
                 <a href="#/console/${encodeURIComponent(t.id)}">Console</a> ·
-                <a href="#/console/${encodeURIComponent(t.id)}?mode=ro">read-only</a>
+                <a href="#/console/${encodeURIComponent(t.id)}?mode=ro">read-only</a> ·
+                <a href="#/audit?target=${encodeURIComponent(t.id)}">audit</a>
               </td>
             </tr>`,
           )}

@@ -59,7 +59,11 @@ test('SOL under 10% loss/duplication/reordering: the echoed stream is byte-exact
       t.on('data', check);
       check();
     });
-    assert.equal(got, sent);
+    if (got !== sent) {
+      let i = 0;
+      while (got[i] === sent[i]) i++;
+      assert.fail(`differs at ${i}: got ${JSON.stringify(got.slice(i - 10, i + 40))} want ${JSON.stringify(sent.slice(i - 10, i + 40))}; ${JSON.stringify(t.stats)}; ${notes.slice(-5).join(' | ')}`);
+    }
     assert.equal(echo.received().toString('latin1'), sent);
   } finally {
     await t.close();

@@ -75,7 +75,7 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
   await v.expect('RB-STEP verify ok', 300_000);
   const t0 = performance.now();
   await v.expect(/RB-STEP done slot=B version=2 trial=1/, 300_000);
-  const windowMs = performance.now() - t0;
+  let windowMs = performance.now() - t0;
   await v.exited;
   o.log(`update window ${Math.round(windowMs)} ms (verify ok -> done)`);
   v = vm({}, 'boot');
@@ -87,9 +87,14 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
   const cuts: Cut[] = [];
   for (let i = 0; i < o.moments; i++) {
     const image = running === '1' ? 'system-v2.img' : 'system-v1.img';
-    const delayMs = Math.round(rand() * windowMs * 1.1);
+    const delayMs = Math.round(rand() * windowMs);
     const inst = vm({ installer: installer(image) }, `cut${i}`);
     await inst.expect('RB-STEP verify ok', 300_000);
+    // when an update completes before its cut, its duration becomes the window
+    // for the next draw, so the moments follow the machine's current speed
+    const tv = performance.now();
+    let doneMs = 0;
+    inst.expect('RB-STEP done', 600_000).then(() => { doneMs = performance.now() - tv; }, () => undefined);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delayMs);
       void inst.exited.then(() => {
@@ -99,6 +104,7 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
     });
     const lastStep = [...inst.serial.text.matchAll(/RB-STEP (\S+ \S+)/g)].pop()?.[1] ?? '';
     await inst.kill();
+    if (doneMs > 0) windowMs = doneMs;
     const b = vm({}, `cut${i}-boot`);
     const cut: Cut = { index: i, delayMs, lastStep, ok: false, detail: '', bootSeconds: 0 };
     try {

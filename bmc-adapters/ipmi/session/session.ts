@@ -59,7 +59,7 @@ export type Inbound = { kind: 'ipmi15'; msg: IpmiResponse } | { kind: 'setup'; p
 
 export interface SessionEvents {
   /** A session payload other than an IPMI message (SOL), in arrival order, duplicates removed. */
-  payload: [payloadType: number, payload: Buffer];
+  payload: [payloadType: number, payload: Buffer, sessionDuplicate: boolean];
   /** The session died (keepalive failed / BMC stopped answering). A later request logs in again. */
   lost: [reason: string];
   active: [];
@@ -209,12 +209,16 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     }
     if (!this.window.accept(p.sessionSeq)) {
       this.stats.duplicates++;
+      // Some BMCs (ipmi_sim) resend an unacknowledged SOL packet as the identical datagram, same
+      // session sequence number. Dropping it would leave our lost ACK unrepaired until the BMC
+      // gives up, so SOL gets to see it, flagged: it may only trigger a re-ACK, never deliver data.
+      if (p.payloadType !== PAYLOAD_IPMI) this.emit('payload', p.payloadType, p.payload, true);
       return undefined;
     }
     if (p.payloadType === PAYLOAD_IPMI) return { kind: 'ipmi', msg: decodeIpmiResponse(p.payload, { verifyChk2: !this.has('nochecksumcheck') }) };
     // SOL and other payloads go to listeners; a BMC may send SOL before the Activate reply.
     this.lastActivity = this.opts.clock.now();
-    this.emit('payload', p.payloadType, p.payload);
+    this.emit('payload', p.payloadType, p.payload, false);
     return undefined;
   }
 

@@ -161,8 +161,8 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   private async connect(): Promise<void> {
     if (!this.client) {
       this.client = await (this.o.clientFactory ? this.o.clientFactory() : IpmiClient.create(this.o));
-      this.client.session.on('payload', (type, payload) => {
-        if (type === PAYLOAD_SOL) this.onSol(payload);
+      this.client.session.on('payload', (type, payload, duplicate) => {
+        if (type === PAYLOAD_SOL) this.onSol(payload, duplicate);
       });
       this.client.session.on('lost', (reason) => {
         if (this.state === 'open') this.scheduleReconnect(`IPMI session lost: ${reason}`);
@@ -242,13 +242,22 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
 
   // ------------------------------------------------------------ inbound
 
-  private onSol(payload: Buffer): void {
+  private onSol(payload: Buffer, sessionDuplicate = false): void {
     let p: SolPacket;
     try {
       p = decodeSol(payload);
     } catch (e) {
       if (e instanceof DecodeError) return void this.emit('warning', e.message);
       throw e;
+    }
+    if (process.env.RB_SOLDBG) process.stderr.write(`IN dup=${sessionDuplicate} seq=${p.packetSeq} ack=${p.ackSeq} acc=${p.acceptedCount} st=${p.opStatus.toString(16)} len=${p.data.length} last=${this.lastInSeq} inflight=${this.inflight?.seq}\n`);
+    if (sessionDuplicate) {
+      // A byte-identical resend: re-ACK the packet we already delivered, nothing else (replay-safe).
+      if (p.packetSeq !== 0 && p.packetSeq === this.lastInSeq) {
+        this.stats.duplicatesIn++;
+        this.sendRaw({ packetSeq: 0, ackSeq: p.packetSeq, acceptedCount: p.data.length, opStatus: 0, data: Buffer.alloc(0) });
+      }
+      return;
     }
     const inf = this.inflight;
     if (inf && p.ackSeq !== 0 && p.ackSeq === inf.seq) this.onAck(inf, p);
@@ -310,6 +319,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   }
 
   private sendRaw(p: SolPacket): void {
+    if (process.env.RB_SOLDBG) process.stderr.write(`OUT seq=${p.packetSeq} ack=${p.ackSeq} acc=${p.acceptedCount} len=${p.data.length}\n`);
     const s = this.client?.session;
     if (!s || s.state !== 'active') return;
     try {
