@@ -1,3 +1,4 @@
+import { redactMediaTokens } from '../media/redact-token.ts';
 import type { Database } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditSink, AuditOutcome } from './audit-sink.ts';
@@ -31,7 +32,13 @@ const SECRET_KEYS = /pass(word)?|secret|token|cookie|^kg$|key$/i;
 function scrub(detail: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(detail)) {
-    out[k] = SECRET_KEYS.test(k) ? '[redacted]' : v && typeof v === 'object' && !Array.isArray(v) ? scrub(v as Record<string, unknown>) : v;
+    out[k] = SECRET_KEYS.test(k)
+      ? '[redacted]'
+      : typeof v === 'string'
+        ? redactMediaTokens(v)
+        : v && typeof v === 'object' && !Array.isArray(v)
+          ? scrub(v as Record<string, unknown>)
+          : v;
   }
   return out;
 }

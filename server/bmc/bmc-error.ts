@@ -1,3 +1,4 @@
+import { redactMediaTokens } from '../media/redact-token.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
@@ -33,6 +34,7 @@ export function asBmcError(e: unknown, field = 'bmc'): BmcError {
   const code = (err as { code?: unknown }).code;
   const c = typeof code === 'string' && code.startsWith('E_') ? code : 'E_BMC_FAILED';
   const status: ContentfulStatusCode = TIMEOUT_CODES.has(c) ? 504 : UNSUPPORTED_CODES.has(c) ? 501 : c === 'E_REDFISH_MEDIA_BUSY' ? 409 : 502;
-  const message = AUTH_CODES.has(c) ? `the BMC refused the stored credentials: ${err.message}` : err.message;
+  const text = redactMediaTokens(err.message);
+  const message = AUTH_CODES.has(c) ? `the BMC refused the stored credentials: ${text}` : text;
   return new BmcError(c, message, status, field, {}, { cause: e });
 }

@@ -1,3 +1,4 @@
+import { redactMediaTokens } from '../media/redact-token.ts';
 import { RedfishClient } from '../../bmc-adapters/redfish/client.ts';
 import { TlsPinError, normalizeFingerprint, type PinPolicy } from '../../bmc-adapters/redfish/tls-pin.ts';
 import type { MediaSlot } from '../../bmc-adapters/redfish/virtual-media.ts';
@@ -32,7 +33,7 @@ function mainSlot(slots: MediaSlot[]): MediaSlot | undefined {
 
 function toMedia(slot: MediaSlot | undefined): MediaState {
   if (!slot) return { supported: false, image: null, inserted: false };
-  return { supported: true, slot: slot.path, image: slot.image ?? null, inserted: slot.inserted || !!slot.image, ...(slot.connectedVia ? { connectedVia: slot.connectedVia } : {}) };
+  return { supported: true, slot: slot.path, image: slot.image ? redactMediaTokens(slot.image) : null, inserted: slot.inserted || !!slot.image, ...(slot.connectedVia ? { connectedVia: slot.connectedVia } : {}) };
 }
 
 /** A changed certificate as the operator sees it: both fingerprints and how an admin accepts the new one. */

@@ -162,3 +162,16 @@ test('activation refused when another console holds SOL, unless steal is allowed
   assert.ok(bmc.log.some((x) => x.cmd === c.CMD_DEACTIVATE_PAYLOAD));
   await t.close();
 });
+
+test('a resend with characters appended delivers only the new ones; an older shorter copy nothing', async () => {
+  const { clock, bmc, t, data } = setup();
+  await open(clock, t);
+  const p = { packetSeq: 5, ackSeq: 0, acceptedCount: 0, opStatus: 0, data: Buffer.from('abc') };
+  bmc.pushSol(p);
+  bmc.pushSol({ ...p, data: Buffer.from('abcdef') }); // our ACK was lost; more output arrived meanwhile
+  bmc.pushSol(p); // the old copy, reordered behind the longer one
+  bmc.pushSol({ ...p, packetSeq: 6, data: Buffer.from('g') });
+  await clock.advance(10);
+  assert.equal(data(), 'abcdefg');
+  await t.close();
+});

@@ -28,3 +28,9 @@ describe('media tokens', () => {
     assert.throws(() => verifyGrant(randomBytes(32), t, 'rescue.iso', 0), { code: 'E_MEDIA_TOKEN' });
   });
 });
+
+it('media tokens are redacted from texts that leave the box', async () => {
+  const { redactMediaTokens } = await import('../../server/media/redact-token.ts');
+  const url = 'http://10.0.0.5:8081/media/t/eyJ0IjoibGFiLTEifQ.c2lnbmF0dXJl_-/rescuebox-rescue.iso';
+  assert.equal(redactMediaTokens(`every CD slot is in use: CD (${url}); eject first`), 'every CD slot is in use: CD (http://10.0.0.5:8081/media/t/[token]/rescuebox-rescue.iso); eject first');
+});

@@ -70,6 +70,8 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   private paused = false;
   private outSeq = 0;
   private lastInSeq = 0;
+  /** Data of the last BMC packet, to recognise its resends (possibly with characters appended). */
+  private lastInData: Buffer = Buffer.alloc(0);
   private maxChunk = 200;
   private firstOpen = true;
   private reconnectTimer: TimerHandle | undefined;
@@ -129,9 +131,10 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       const err = e instanceof Error ? e : new Error(String(e));
       const code = (err as { code?: string }).code ?? '';
       if (FATAL.has(code) && this.openWaiters.length > 0) {
-        for (const w of this.openWaiters.splice(0)) w.reject(err);
+        // Release the BMC (deactivate, close session) before the caller hears about it.
         await this.teardown();
         this.setState('closed', err.message);
+        for (const w of this.openWaiters.splice(0)) w.reject(err);
         return;
       }
       this.scheduleReconnect(err.message);
@@ -205,6 +208,7 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       throw new IpmiError('E_IPMI_SOL', `BMC asks for SOL on UDP port ${a.port} (session on ${port}); separate SOL ports are not implemented: use the solport workaround if the BMC mis-reports it`);
     }
     this.lastInSeq = 0;
+    this.lastInData = Buffer.alloc(0);
     this.syncPending = true;
     this.ownerId = await this.instanceOwner();
   }
@@ -250,7 +254,6 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       if (e instanceof DecodeError) return void this.emit('warning', e.message);
       throw e;
     }
-    if (process.env.RB_SOLDBG) process.stderr.write(`IN dup=${sessionDuplicate} seq=${p.packetSeq} ack=${p.ackSeq} acc=${p.acceptedCount} st=${p.opStatus.toString(16)} len=${p.data.length} last=${this.lastInSeq} inflight=${this.inflight?.seq}\n`);
     if (sessionDuplicate) {
       // A byte-identical resend: re-ACK the packet we already delivered, nothing else (replay-safe).
       if (p.packetSeq !== 0 && p.packetSeq === this.lastInSeq) {
@@ -262,15 +265,26 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     const inf = this.inflight;
     if (inf && p.ackSeq !== 0 && p.ackSeq === inf.seq) this.onAck(inf, p);
     if (p.packetSeq !== 0) {
-      const client = this.client;
-      const dup = p.packetSeq === this.lastInSeq && !client?.session.has('solpacketseq');
-      if (dup) this.stats.duplicatesIn++;
-      else {
-        this.lastInSeq = p.packetSeq;
-        if (p.data.length > 0) {
-          this.stats.bytesIn += p.data.length;
-          this.emit('data', p.data);
-        }
+      const sameSeq = p.packetSeq === this.lastInSeq && !this.client?.session.has('solpacketseq');
+      const prev = this.lastInData;
+      let fresh = p.data;
+      let seen = p.data;
+      if (sameSeq && fresh.length >= prev.length && fresh.subarray(0, prev.length).equals(prev)) {
+        // A resend of the packet we already delivered. ipmi_sim resends a packet whose ACK was
+        // lost with the characters that arrived meanwhile appended: deliver only those.
+        fresh = fresh.subarray(prev.length);
+        if (fresh.length === 0) this.stats.duplicatesIn++;
+      } else if (sameSeq && prev.subarray(0, fresh.length).equals(fresh)) {
+        // An older, shorter copy overtaken by the longer resend (reordering): nothing new.
+        fresh = Buffer.alloc(0);
+        seen = prev;
+        this.stats.duplicatesIn++;
+      }
+      this.lastInSeq = p.packetSeq;
+      this.lastInData = seen;
+      if (fresh.length > 0) {
+        this.stats.bytesIn += fresh.length;
+        this.emit('data', fresh);
       }
       // A resent packet means our ACK was lost: ACK again, but never deliver twice.
       this.sendRaw({ packetSeq: 0, ackSeq: p.packetSeq, acceptedCount: p.data.length, opStatus: 0, data: Buffer.alloc(0) });
@@ -319,7 +333,6 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   }
 
   private sendRaw(p: SolPacket): void {
-    if (process.env.RB_SOLDBG) process.stderr.write(`OUT seq=${p.packetSeq} ack=${p.ackSeq} acc=${p.acceptedCount} len=${p.data.length}\n`);
     const s = this.client?.session;
     if (!s || s.state !== 'active') return;
     try {
