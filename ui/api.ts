@@ -44,15 +44,10 @@ async function errorOf(res: Response): Promise<ApiError> {
   let code = `E_HTTP_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } | string; message?: string; code?: string };
-    if (typeof body.error === 'object' && body.error) {
-      code = body.error.code ?? code;
-      message = body.error.message ?? message;
-    } else if (typeof body.error === 'string') message = body.error;
-    else if (body.message) {
-      message = body.message;
-      code = body.code ?? code;
-    }
+    // Every API error is `{error: {code, message, field?}}` (server/auth/api-error.ts).
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    code = body.error?.code ?? code;
+    message = body.error?.message ?? message;
   } catch {
     /* not JSON */
   }

@@ -114,9 +114,9 @@ export function registerConsoleRoutes(app: Hono<AppEnv>, upgradeWebSocket: Upgra
     '/api/targets/:id/console',
     async (c, next) => {
       const r = parseRequest(c, hub);
-      if ('error' in r) return c.json({ code: r.error.code, message: r.error.message }, r.status);
+      if ('error' in r) return c.json({ error: { code: r.error.code, message: r.error.message } }, r.status);
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        return c.json({ code: 'E_BAD_REQUEST', message: 'this endpoint speaks WebSocket only' }, 426);
+        return c.json({ error: { code: 'E_BAD_REQUEST', message: 'this endpoint speaks WebSocket only' } }, 426);
       }
       await next();
     },

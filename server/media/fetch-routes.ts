@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { hasRole, requireRole } from '../auth/require-role.ts';
+import { ApiError } from '../auth/api-error.ts';
 import { MediaError } from './errors.ts';
 import type { FetchLog } from './fetch-log.ts';
 import type { MediaServer } from './media-server.ts';
@@ -19,13 +20,14 @@ export function registerMediaRoutes(app: Hono<AppEnv>, deps: { fetchLog: FetchLo
   app.get('/api/media/files', requireRole('viewer'), (c) => c.json(deps.media.listFiles()));
   app.post('/api/media/links', requireRole('viewer'), async (c) => {
     const b = (await c.req.json().catch(() => ({}))) as { target?: unknown; name?: unknown };
-    if (typeof b.target !== 'string' || typeof b.name !== 'string') return c.json({ code: 'E_BAD_REQUEST', message: 'target and name are required' }, 400);
+    if (typeof b.target !== 'string') throw new ApiError(400, 'E_BAD_REQUEST', 'target is required (a target id)', 'target');
+    if (typeof b.name !== 'string') throw new ApiError(400, 'E_BAD_REQUEST', 'name is required (a file in the media folder)', 'name');
     // Handing a BMC an image is an operator action on that target (tag grants count).
-    if (!hasRole(c, 'operator', b.target)) return c.json({ code: 'E_FORBIDDEN', message: `operator role on ${b.target} required` }, 403);
+    if (!hasRole(c, 'operator', b.target)) throw new ApiError(403, 'E_FORBIDDEN', `operator role on ${b.target} required`, 'target');
     try {
       return c.json(deps.media.urlFor(b.target, b.name));
     } catch (e) {
-      if (e instanceof MediaError) return c.json({ code: e.code, message: e.message }, 404);
+      if (e instanceof MediaError) throw new ApiError(404, e.code, e.message, 'name');
       throw e;
     }
   });

@@ -56,9 +56,11 @@ export function registerTargetRoutes(app: Hono<AppEnv>, ctx: AppContext): void {
     try {
       result = await ctx.probeTarget(target, store.targets.credentials(id));
     } catch (e) {
-      const message = (e as Error).message;
-      store.audit.record({ user, action: 'target.test-connection', target: id, outcome: 'error', detail: { message } });
-      throw new ApiError(502, (e as { code?: string }).code ?? 'E_PROBE_FAILED', `test connection failed: ${message}`, 'bmc');
+      const err = e as Error & { code?: string; status?: number; field?: string };
+      store.audit.record({ user, action: 'target.test-connection', target: id, outcome: 'error', detail: { code: err.code ?? 'E_PROBE_FAILED', message: err.message } });
+      // A prober that knows the cause (no BMC configured: 409) says so; anything else is the BMC's failure.
+      const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 502;
+      throw new ApiError(status as 409, err.code ?? 'E_PROBE_FAILED', `test connection failed: ${err.message}`, err.field ?? 'bmc');
     }
     const { capabilities, ...facts } = result;
     store.targets.saveProbe(id, { ...(capabilities ?? {}), probe: facts });

@@ -75,9 +75,10 @@ test('tag grants: a viewer who is operator on rack-a only', async () => {
     assert.equal(res.status, 201);
   }
   const s = await loginForTest(srv.baseUrl, 'rackop');
-  // No prober is installed: 501 means the role check passed, 403 that it did not.
+  // The target has no BMC: 409 E_NO_BMC means the role check passed, 403 that it did not.
   let res = await fetch(`${srv.baseUrl}/api/targets/in-a/test-connection`, { method: 'POST', headers: s.headers });
-  assert.equal(res.status, 501);
+  assert.equal(res.status, 409);
+  assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'E_NO_BMC');
   res = await fetch(`${srv.baseUrl}/api/targets/in-b/test-connection`, { method: 'POST', headers: s.headers });
   assert.equal(res.status, 403);
   const refused = store.audit.query({ user: 'rackop', target: 'in-b' });
