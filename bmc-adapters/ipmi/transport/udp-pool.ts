@@ -39,6 +39,15 @@ export class UdpPool {
   private readonly bySession = new Map<number, Endpoint>();
   private readonly byPeer = new Map<string, Set<Endpoint>>();
   readonly stats = { received: 0, unrouted: 0, sent: 0 };
+  /** Attached links. The sockets keep the process alive only while some link is attached, so an idle pool never blocks exit. */
+  private links = 0;
+
+  private track(delta: 1 | -1): void {
+    const before = this.links;
+    this.links += delta;
+    if (before === 0 && this.links > 0) for (const s of this.sockets) s.ref();
+    if (before > 0 && this.links === 0) for (const s of this.sockets) s.unref();
+  }
 
   constructor(private readonly opts: PoolOptions = {}) {}
 
@@ -50,6 +59,7 @@ export class UdpPool {
         s.on('message', (buf, rinfo) => this.route(buf, `${rinfo.address}:${rinfo.port}`));
         // A send error (ICMP unreachable surfacing as ECONNREFUSED) must not crash the process: the request times out.
         s.on('error', () => undefined);
+        if (this.links === 0) s.unref();
         await new Promise<void>((resolve, reject) => {
           s.once('error', reject);
           s.bind(0, this.opts.bindAddress ?? '0.0.0.0', () => {
@@ -99,6 +109,8 @@ export class UdpPool {
     let set = this.byPeer.get(peer);
     if (!set) this.byPeer.set(peer, (set = new Set()));
     set.add(ep);
+    this.track(1);
+    let attached = true;
     return {
       peer,
       send: (buf) => {
@@ -118,6 +130,10 @@ export class UdpPool {
         ep.ids.delete(id);
       },
       detach: () => {
+        if (attached) {
+          attached = false;
+          this.track(-1);
+        }
         for (const id of ep.ids) if (this.bySession.get(id) === ep) this.bySession.delete(id);
         ep.ids.clear();
         const s = this.byPeer.get(peer);
