@@ -100,3 +100,61 @@ export function encodeInputFrame(bytes: Uint8Array): Uint8Array {
   out.set(bytes, 1);
   return out;
 }
+
+// ---- operations API: /api/targets/:id/power|boot|media, /api/media/*, /api/audit ----
+
+export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
+export type PowerState = 'on' | 'off' | 'unknown';
+export type BootDevice = 'cd' | 'pxe' | 'disk' | 'bios';
+
+export interface MediaState {
+  /** False over IPMI: the protocol has no virtual media. */
+  supported: boolean;
+  slot?: string;
+  image: string | null;
+  inserted: boolean;
+  connectedVia?: string;
+}
+
+/** Per target and file: what the BMC has read from the media server ("read 12 of 16 MB"). */
+export interface FetchSummary {
+  target: string;
+  file: string;
+  fileSize: number;
+  /** Distinct bytes of the file delivered at least once. */
+  bytesCovered: number;
+  bytesSent: number;
+  requests: number;
+  active: number;
+  lastAt: number;
+  /** Average over completed GETs with data. */
+  bytesPerSecond: number;
+}
+
+export interface MediaFile {
+  name: string;
+  size: number;
+  mtime: string;
+}
+
+export type AuditOutcome = 'ok' | 'denied' | 'error';
+
+export interface AuditRecord {
+  id: number;
+  at: number;
+  user: string;
+  action: string;
+  target: string | null;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown>;
+}
+
+const MB = 1024 * 1024;
+const mb = (n: number) => (n >= 10 * MB ? String(Math.round(n / MB)) : (n / MB).toFixed(1));
+
+/** The operator's one-liner for a file the BMC is reading: "the BMC has read 12 of 16 MB of x.iso". Shared so UI and API say the same. */
+export function fetchProgressText(s: FetchSummary): string {
+  const rate = s.bytesPerSecond > 0 ? ` at ${mb(s.bytesPerSecond)} MB/s` : '';
+  const active = s.active > 0 ? `, ${s.active} request${s.active > 1 ? 's' : ''} in progress` : '';
+  return `the BMC has read ${mb(s.bytesCovered)} of ${mb(s.fileSize)} MB of ${s.file}${rate}${active}`;
+}

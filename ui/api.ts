@@ -3,6 +3,7 @@
  * unsafe methods carry the CSRF token from GET /api/me in `x-csrf-token`.
  */
 import type { Identity, Role, TargetSummary } from '../server/wire.ts';
+import { fetchProgressText, type AuditRecord, type BootDevice, type FetchSummary, type MediaFile, type MediaState, type PowerAction, type PowerState } from '../server/wire.ts';
 
 export interface Me extends Identity {
   csrfToken: string | null;
@@ -123,9 +124,9 @@ export function consoleUrl(targetId: string): string {
 
 // ---- operations: power, boot, virtual media (server/operations/) ----
 
-export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
-export type PowerState = 'on' | 'off' | 'unknown';
-export type BootDevice = 'cd' | 'pxe' | 'disk' | 'bios';
+export type { AuditRecord, BootDevice, FetchSummary, MediaFile, PowerAction, PowerState };
+export type MediaSlot = MediaState;
+
 
 export interface PowerReply {
   power: PowerState;
@@ -141,51 +142,17 @@ export interface BootReply {
   protocol: string;
 }
 
-export interface MediaSlot {
-  supported: boolean;
-  slot?: string;
-  image: string | null;
-  inserted: boolean;
-  connectedVia?: string;
-}
 
-/** Per target and file: what the BMC has read from the media server. */
-export interface FetchSummary {
-  target: string;
-  file: string;
-  fileSize: number;
-  bytesCovered: number;
-  bytesSent: number;
-  requests: number;
-  active: number;
-  lastAt: number;
-  bytesPerSecond: number;
-  /** Present on GET /api/targets/:id/media. */
-  text?: string;
-}
 
 export interface TargetMediaReply {
   protocol: string;
   slot: MediaSlot;
-  fetches: FetchSummary[];
+  /** `text` is the server's own wording ("the BMC has read 12 of 16 MB"). */
+  fetches: (FetchSummary & { text?: string })[];
   mediaServer: string | null;
 }
 
-export interface MediaFile {
-  name: string;
-  size: number;
-  mtime: string;
-}
 
-export interface AuditRecord {
-  id: number;
-  at: number;
-  user: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  detail: Record<string, unknown>;
-}
 
 const t = (id: string) => `/api/targets/${encodeURIComponent(id)}`;
 
@@ -239,15 +206,9 @@ export function fetchAudit(f: AuditFilter): Promise<AuditRecord[]> {
   return request<AuditRecord[]>('GET', `/api/audit${qs ? `?${qs}` : ''}`);
 }
 
-const MB = 1024 * 1024;
-const mb = (n: number) => (n >= 10 * MB ? String(Math.round(n / MB)) : (n / MB).toFixed(1));
-
-/** "the BMC has read 12 of 16 MB of x.iso": the server's text when it sent one, else the same wording. */
-export function progressText(s: FetchSummary): string {
-  if (s.text) return s.text;
-  const rate = s.bytesPerSecond > 0 ? ` at ${mb(s.bytesPerSecond)} MB/s` : '';
-  const active = s.active > 0 ? `, ${s.active} request${s.active > 1 ? 's' : ''} in progress` : '';
-  return `the BMC has read ${mb(s.bytesCovered)} of ${mb(s.fileSize)} MB of ${s.file}${rate}${active}`;
+/** The server's wording when it sent one (GET /api/targets/:id/media), else the same shared wording. */
+export function progressText(s: FetchSummary & { text?: string }): string {
+  return s.text ?? fetchProgressText(s);
 }
 
 /** An error as shown to the operator: the server's message verbatim, its code in brackets. */

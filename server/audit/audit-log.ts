@@ -1,17 +1,10 @@
+import type { AuditRecord } from '../wire.ts';
 import { redactMediaTokens } from '../media/redact-token.ts';
 import type { Database } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type { AuditEntry, AuditSink, AuditOutcome } from './audit-sink.ts';
+import type { AuditEntry, AuditSink } from './audit-sink.ts';
 
-export interface AuditRecord {
-  id: number;
-  at: number;
-  user: string;
-  action: string;
-  target: string | null;
-  outcome: AuditOutcome;
-  detail: Record<string, unknown>;
-}
+export type { AuditRecord } from '../wire.ts';
 
 export interface AuditQuery {
   user?: string;

@@ -3,7 +3,9 @@
  * console hub, power/boot/media routes and the playbook engine receive this
  * interface, not the database.
  */
-export type AuditOutcome = 'ok' | 'denied' | 'error';
+import type { AuditOutcome } from '../wire.ts';
+
+export type { AuditOutcome };
 
 export interface AuditEntry {
   /** Login name (Identity.user) or "playbook:<run-id>". */

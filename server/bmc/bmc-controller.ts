@@ -5,9 +5,9 @@ import type { ProbeResult } from '../targets/prober.ts';
  * controller is connected when the factory hands it out and is closed by the
  * caller after the operation (one BMC session per API call, no idle sessions).
  */
-export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
-export type PowerState = 'on' | 'off' | 'unknown';
-export type BootDevice = 'cd' | 'pxe' | 'disk' | 'bios';
+import type { BootDevice, MediaState, PowerAction, PowerState } from '../wire.ts';
+
+export type { BootDevice, MediaState, PowerAction, PowerState };
 
 export const POWER_ACTIONS: readonly PowerAction[] = ['on', 'off', 'cycle', 'reset', 'soft'];
 export const BOOT_DEVICES: readonly BootDevice[] = ['cd', 'pxe', 'disk', 'bios'];
@@ -17,15 +17,6 @@ export interface BootOptions {
   persistent?: boolean;
   /** EFI boot; omitted: legacy over IPMI (like ipmitool), the Redfish client's UEFI default over Redfish. */
   efi?: boolean;
-}
-
-export interface MediaState {
-  /** False over IPMI: the protocol has no virtual media. */
-  supported: boolean;
-  slot?: string;
-  image: string | null;
-  inserted: boolean;
-  connectedVia?: string;
 }
 
 export interface BootResult {

@@ -1,3 +1,4 @@
+import type { FetchSummary } from '../wire.ts';
 /**
  * Who fetched which media file, how much, how fast. BMCs read an ISO as many
  * Range requests, so besides every request the log keeps, per target and
@@ -30,19 +31,7 @@ export interface FetchSink {
   fetchEnded(r: Readonly<FetchRecord>): void;
 }
 
-export interface FetchSummary {
-  target: string;
-  file: string;
-  fileSize: number;
-  /** Distinct bytes of the file delivered at least once. */
-  bytesCovered: number;
-  bytesSent: number;
-  requests: number;
-  active: number;
-  lastAt: number;
-  /** Average over completed GETs with data. */
-  bytesPerSecond: number;
-}
+export type { FetchSummary } from '../wire.ts';
 
 export interface FetchLogOptions {
   now?: () => number;

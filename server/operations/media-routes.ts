@@ -5,7 +5,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { validateBody } from '../auth/validate-body.ts';
 import { MediaError } from '../media/errors.ts';
 import type { OperationDeps } from './operation-deps.ts';
-import { progressText } from './media-progress.ts';
+import { fetchProgressText } from '../wire.ts';
 import { MediaBodySchema } from './operation-schemas.ts';
 import { runOperation, type OperationRunner } from './run-operation.ts';
 
@@ -49,7 +49,7 @@ export function registerMediaOperationRoutes(app: Hono<AppEnv>, r: OperationRunn
     return runOperation(c, r, {
       run: async (ctl) => {
         const fetches = media ? media.fetchLog.summary({ target: id }) : [];
-        return { protocol: ctl.protocol, slot: await ctl.mediaStatus(), fetches: fetches.map((s) => ({ ...s, text: progressText(s) })), mediaServer: media ? media.media.baseUrl : null };
+        return { protocol: ctl.protocol, slot: await ctl.mediaStatus(), fetches: fetches.map((s) => ({ ...s, text: fetchProgressText(s) })), mediaServer: media ? media.media.baseUrl : null };
       },
     });
   });
