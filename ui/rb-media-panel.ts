@@ -5,7 +5,7 @@ import {
   ApiError, atLeast, errorText, fetchMediaFetches, fetchMediaFiles, fetchTargetMedia, mediaEject, mediaInsert, progressText,
   type FetchSummary, type MediaFile, type MediaSlot,
 } from './api.ts';
-import { controls } from './shared-styles.ts';
+import { controls, panel } from './shared-styles.ts';
 
 /** Progress is read this often while the BMC is fetching (media server's log only, no BMC session). */
 const ACTIVE_MS = 1000;
@@ -27,22 +27,8 @@ const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)}
 export class RbMediaPanel extends LitElement {
   static override styles = [
     controls,
+    panel,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-      }
-      .row {
-        display: flex;
-        align-items: center;
-        flex-wrap: wrap;
-        gap: 8px;
-      }
-      .label {
-        color: #8b949e;
-        font-size: 12px;
-      }
       .progress {
         color: #c9d1d9;
         font-size: 13px;

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Role } from '../server/wire.ts';
 import { ApiError, atLeast, errorText, fetchPower, setBoot, setPower, type BootDevice, type PowerAction, type PowerState } from './api.ts';
-import { controls } from './shared-styles.ts';
+import { controls, panel } from './shared-styles.ts';
 
 const ACTIONS: { action: PowerAction; label: string; confirm?: string }[] = [
   { action: 'on', label: 'On' },
@@ -33,22 +33,8 @@ const REFRESH_MS = 15_000;
 export class RbPowerPanel extends LitElement {
   static override styles = [
     controls,
+    panel,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-      }
-      .row {
-        display: flex;
-        align-items: center;
-        flex-wrap: wrap;
-        gap: 8px;
-      }
-      .label {
-        color: #8b949e;
-        font-size: 12px;
-      }
       .badge.on {
         color: #3fb950;
         border-color: #238636;

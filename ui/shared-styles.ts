@@ -63,3 +63,22 @@ export const controls = css`
     border-color: #1f6feb;
   }
 `;
+
+/** Layout of the operator panels beside a console (power, media): a column of wrapping rows with small labels. */
+export const panel = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .row {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
+  .label {
+    color: #8b949e;
+    font-size: 12px;
+  }
+`;
