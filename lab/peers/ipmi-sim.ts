@@ -53,10 +53,14 @@ export interface IpmiSimOptions {
   /** TCP port of a telnet-speaking serial port for SOL (ipmi_sim connects to it). */
   solTelnetPort?: number;
   startupTimeoutMs?: number;
+  /** Loopback address to serve on (default 127.0.0.1); fleets give each sim its own 127.x.y.z. */
+  address?: string;
+  /** Initial power state read back by `prog get power` (default off). */
+  power?: 'on' | 'off';
 }
 
 /** Sends sessionless Get Channel Auth Capabilities until ipmi_sim answers (bounded by a deadline). */
-async function waitUntilAnswering(port: number, deadlineMs: number): Promise<void> {
+async function waitUntilAnswering(address: string, port: number, deadlineMs: number): Promise<void> {
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
   const msg = encodeIpmiRequest({ rsAddr: 0x20, netFn: 6, rsLun: 0, rqAddr: 0x81, rqSeq: 1, rqLun: 0, cmd: 0x38, data: encodeChannelAuthCapRequest({ channel: 0x0e, ipmi20: true, maxPrivilege: 4 }) });
@@ -65,15 +69,15 @@ async function waitUntilAnswering(port: number, deadlineMs: number): Promise<voi
     await new Promise<void>((resolve, reject) => {
       const end = setTimeout(() => {
         clearInterval(tick);
-        reject(new Error(`ipmi_sim did not answer on 127.0.0.1:${port} within ${deadlineMs} ms`));
+        reject(new Error(`ipmi_sim did not answer on ${address}:${port} within ${deadlineMs} ms`));
       }, deadlineMs);
-      const tick = setInterval(() => s.send(pkt, port, '127.0.0.1'), 100);
+      const tick = setInterval(() => s.send(pkt, port, address), 100);
       s.once('message', () => {
         clearTimeout(end);
         clearInterval(tick);
         resolve();
       });
-      s.send(pkt, port, '127.0.0.1');
+      s.send(pkt, port, address);
     });
   } finally {
     s.close();
@@ -83,7 +87,9 @@ async function waitUntilAnswering(port: number, deadlineMs: number): Promise<voi
 export async function startIpmiSim(o: IpmiSimOptions): Promise<IpmiSim> {
   const dir = mkdtempSync(join(tmpdir(), 'rb-ipmisim-'));
   const port = await freePort();
+  const address = o.address ?? '127.0.0.1';
   mkdirSync(join(dir, 'state'));
+  if (o.power === 'on') writeFileSync(join(dir, 'power'), '1\n');
   const script = join(dir, 'chassis.sh');
   writeFileSync(script, chassisScript);
   chmodSync(script, 0o755);
@@ -94,7 +100,7 @@ export async function startIpmiSim(o: IpmiSimOptions): Promise<IpmiSim> {
       'name "rbsim"',
       'set_working_mc 0x20',
       '  startlan 1',
-      `    addr 127.0.0.1 ${port}`,
+      `    addr ${address} ${port}`,
       '    priv_limit admin',
       '    allowed_auths_callback none md5 straight',
       '    allowed_auths_user none md5 straight',
@@ -119,7 +125,7 @@ export async function startIpmiSim(o: IpmiSimOptions): Promise<IpmiSim> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilAnswering(port, o.startupTimeoutMs ?? 5000);
+    await waitUntilAnswering(address, port, o.startupTimeoutMs ?? 5000);
   } catch (e) {
     await stop();
     throw e;

@@ -1,0 +1,198 @@
+/**
+ * IPMI fan-out against a fleet of OpenIPMI ipmi_sim processes (issue 4's benchmark):
+ * power status of every sim with our library in-process, our CLI `--hosts -C 3`, and
+ * FreeIPMI `ipmipower -D LAN_2_0 --stat`, in the same run. ipmi_sim speaks suite 3 only.
+ * Each sim gets its own 127.78.y.z address (and a port we hand out: ipmi_sim binds a
+ * taken port silently), so ipmipower's port-less labels still name one sim each.
+ * Passwords go through a 0600 file or the environment, never argv. Every sim is
+ * killed by PID in a finally, even when the bench fails.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
+import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
+import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
+import type { BenchRow } from './types.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const AREA = 'ipmi ipmi_sim fleet';
+const USER = 'admin';
+const PASSWORD = 'simfleet-pw';
+/** Wanted fleet size; RB_SIM_FLEET overrides it (e.g. on a smaller machine). */
+const WANTED = Number(process.env.RB_SIM_FLEET ?? 200);
+const BATCH = 20;
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+interface Ran {
+  ms: number;
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  maxRssMb?: number;
+}
+
+function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<Ran> {
+  const [c, a] = TIME ? [TIME, ['-f', 'RB_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(c, a, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      const m = /RB_MAXRSS_KB=(\d+)/.exec(stderr);
+      resolve(m ? { ms, stdout, stderr, code, maxRssMb: Number(m[1]) / 1024 } : { ms, stdout, stderr, code });
+    });
+  });
+}
+
+/** Sim i starts powered on when i is even. */
+const expected = (i: number): 'on' | 'off' => (i % 2 === 0 ? 'on' : 'off');
+const addressOf = (i: number): string => `127.78.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+
+/** Resident memory of one process in KiB, from /proc (0 when it is gone). */
+function rssKb(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts up to `n` sims in parallel batches, pushing each into `sims` as soon as it answers. */
+async function startFleet(n: number, sims: IpmiSim[]): Promise<{ ms: number; failures: string[] }> {
+  const t0 = performance.now();
+  const failures: string[] = [];
+  for (let b = 0; b < n; b += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, n - b) }, (_, k) => b + k);
+    const got = await Promise.allSettled(
+      batch.map((i) => startIpmiSim({ username: USER, password: PASSWORD, address: addressOf(i), power: expected(i), startupTimeoutMs: 15_000 })),
+    );
+    // Keep index order: sim i sits at sims[i] so expected(i) applies.
+    for (const r of got) {
+      if (r.status === 'fulfilled') sims.push(r.value);
+      else failures.push((r.reason as Error).message);
+    }
+    if (failures.length > 0) break;
+  }
+  return { ms: performance.now() - t0, failures };
+}
+
+type Score = { right: number; errors: number };
+function score(got: Map<string, string>, sims: IpmiSim[], key: (s: IpmiSim, i: number) => string): Score {
+  let right = 0;
+  sims.forEach((s, i) => {
+    if (got.get(key(s, i)) === expected(i)) right++;
+  });
+  return { right, errors: sims.length - right };
+}
+
+const target = (s: IpmiSim, i: number): string => `${addressOf(i)}:${s.port}`;
+
+async function library(sims: IpmiSim[]): Promise<{ ms: number } & Score> {
+  const pool = new UdpPool({ sockets: 4, bindAddress: '127.0.0.1' });
+  const t0 = performance.now();
+  const got = await mapLimit(sims, 256, async (s, i) => {
+    let c: IpmiClient | undefined;
+    try {
+      c = await IpmiClient.connect({ host: addressOf(i), port: s.port, username: USER, password: PASSWORD, cipherSuites: [3], pool });
+      return await c.powerStatus();
+    } catch {
+      return 'error';
+    } finally {
+      await c?.close().catch(() => undefined);
+    }
+  });
+  const ms = performance.now() - t0;
+  await pool.close();
+  const right = got.filter((v, i) => v === expected(i)).length;
+  return { ms, right, errors: got.length - right };
+}
+
+async function ours(sims: IpmiSim[]): Promise<Ran & Score> {
+  const hosts = sims.map(target).join(',');
+  const r = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--hosts', hosts, '-U', USER, '-C', '3', 'power', 'status'], { RESCUEBOX_IPMI_PASSWORD: PASSWORD });
+  const lines = new Map<string, string>();
+  for (const l of r.stdout.split('\n')) {
+    const m = /^(\S+): (\S+)/.exec(l);
+    if (m) lines.set(m[1] as string, m[2] as string);
+  }
+  return { ...r, ...score(lines, sims, target) };
+}
+
+async function ipmipower(sims: IpmiSim[], conf: string): Promise<Ran & Score> {
+  const r = await exec('ipmipower', [`--config-file=${conf}`, '-D', 'LAN_2_0', '-h', sims.map(target).join(','), '--stat']);
+  const lines = new Map<string, string>();
+  for (const l of r.stdout.split('\n')) {
+    const m = /^(\S+): (.+)$/.exec(l);
+    if (m) lines.set(m[1] as string, (m[2] as string).trim());
+  }
+  // ipmipower labels a result by host only; every sim has its own address.
+  return { ...r, ...score(lines, sims, (_s, i) => addressOf(i)) };
+}
+
+/** The first output line that is not a plain on/off answer, for the note. */
+function firstOdd(stdout: string): string {
+  const l = stdout.split('\n').find((x) => x.trim() !== '' && !/: (on|off)$/.test(x.trim()));
+  return l ? `; first other line: "${l.trim().slice(0, 80)}"` : '';
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const sims: IpmiSim[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'rb-simfleet-bench-'));
+  const conf = join(dir, 'freeipmi.conf');
+  // ipmi_sim reports maximum privilege 0 in its Open Session Response: FreeIPMI's opensesspriv workaround.
+  writeFileSync(conf, `username ${USER}\npassword ${PASSWORD}\ncipher-suite-id 3\nprivilege-level ADMIN\nworkaround-flags opensesspriv\n`, { mode: 0o600 });
+  try {
+    const start = await startFleet(WANTED, sims);
+    const n = sims.length;
+    if (n === 0) throw new Error(`no ipmi_sim started: ${start.failures[0] ?? '?'}`);
+    const short = n < WANTED ? `only ${n} of ${WANTED} ipmi_sim started (${start.failures[0] ?? '?'}); ` : '';
+    const rssMb = sims.reduce((t, s) => t + rssKb(s.pid), 0) / 1024;
+    rows.push({ area: AREA, metric: `start ${n} ipmi_sim (batches of ${BATCH})`, value: Math.round(start.ms), unit: 'ms', note: `${short}each its own lan.conf/emu, 127.78.y.z address and port` });
+    rows.push({ area: AREA, metric: `total RSS of ${n} ipmi_sim`, value: Math.round(rssMb), unit: 'MB', note: `${(rssMb / n).toFixed(1)} MB each (VmRSS, shared pages counted per process)` });
+    // ipmipower both first (sims never logged into) and last, so neither side always meets a cold fleet.
+    const fiCold = await ipmipower(sims, conf);
+    const o = await ours(sims);
+    const lib = await library(sims);
+    const fiWarm = await ipmipower(sims, conf);
+    const fi = fiWarm.ms < fiCold.ms ? fiWarm : fiCold;
+    const note = (r: Score) => `${short}${r.right}/${n} correct${r.errors ? `, ${r.errors} wrong or failed` : ''}`;
+    rows.push({
+      area: AREA,
+      metric: `power status ×${n} ipmi_sim, suite 3 (rescuebox ipmi --hosts -C 3, CLI process)`,
+      value: Math.round(o.ms),
+      unit: 'ms',
+      target: `< ipmipower, faster run (${Math.round(fi.ms)} ms)`,
+      ok: o.ms < fi.ms,
+      note: `${note(o)}${o.maxRssMb !== undefined ? `, peak RSS ${Math.round(o.maxRssMb)} MB` : ''}${firstOdd(o.stdout)}`,
+    });
+    rows.push({ area: AREA, metric: `power status ×${n} ipmi_sim, suite 3 (rescuebox library, in-process)`, value: Math.round(lib.ms), unit: 'ms', note: note(lib) });
+    for (const [when, r] of [['first', fiCold], ['last', fiWarm]] as const) {
+      rows.push({
+        area: AREA,
+        metric: `power status ×${n} ipmi_sim, suite 3 (ipmipower -D LAN_2_0 --stat, run ${when})`,
+        value: Math.round(r.ms),
+        unit: 'ms',
+        note: `${note(r)}${r.maxRssMb !== undefined ? `, peak RSS ${Math.round(r.maxRssMb)} MB` : ''}${firstOdd(r.stdout)}`,
+      });
+    }
+    if (fi.right === 0 && fi.stdout.length + fi.stderr.length > 0) console.error(`ipmipower output starts: ${(fi.stdout + fi.stderr).slice(0, 300)}`);
+    if (o.right === 0) console.error(`rescuebox CLI output starts: ${(o.stdout + o.stderr).slice(0, 300)}`);
+  } finally {
+    // Kill every sim by PID (stop() SIGKILLs it and removes its directory), failures or not.
+    await Promise.allSettled(sims.map((s) => s.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
