@@ -4,24 +4,21 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { listenPolicyError } from './tls/listen-policy.ts';
 import { MediaConfigSchema } from './media/media-config.ts';
+import { TargetCreateSchema } from './targets/target-schema.ts';
 
 /**
  * Configuration: a YAML/JSON file (RESCUEBOX_CONFIG or --config), then
  * environment overrides. Anything invalid stops the start with the field's path.
  */
-export const ConsoleTargetSchema = z.object({
-  kind: z.enum(['tcp', 'ipmi-sol', 'ssh', 'serial']),
-  host: z.string().min(1).optional(),
-  port: z.number().int().min(1).max(65535).optional(),
-  /** Speak telnet (RFC 854) on a raw TCP console: 'auto' detects IAC from the peer. */
-  telnet: z.enum(['auto', 'on', 'off']).default('auto'),
-});
-
-export const TargetConfigSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter or digit'),
-  name: z.string().min(1).optional(),
-  tags: z.array(z.string()).default([]),
-  console: ConsoleTargetSchema,
+/**
+ * Targets declared in the file: the same shape as POST /api/targets, minus
+ * secrets. BMC passwords and keys go through the API, which stores them
+ * encrypted; a file on disk would hold them in clear.
+ */
+export const TargetConfigSchema = TargetCreateSchema.superRefine((t, ctx) => {
+  for (const k of ['password', 'kg'] as const) {
+    if (t.bmc[k] !== undefined) ctx.addIssue({ code: 'custom', path: ['bmc', k], message: `not allowed in the configuration file: set it with PATCH /api/targets/${t.id} (stored encrypted)` });
+  }
 });
 
 export const ConfigSchema = z.object({
@@ -67,7 +64,6 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
-export type TargetConfig = z.infer<typeof TargetConfigSchema>;
 
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     closeLab = lab.close;
   }
 
+  // Targets from the configuration file are (re)registered at every start, like the lab's.
+  bootTargets = [...config.targets, ...bootTargets];
   const appliance = await startAppliance({ config, log, bootTargets }).catch(async (e: unknown) => {
     await closeLab();
     throw e;
