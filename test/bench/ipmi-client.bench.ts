@@ -58,6 +58,8 @@ async function ourFanout(addresses: string[], dir: string): Promise<{ ms: number
   writeFileSync(
     src,
     `
+    // VmHWM, not getrusage: ru_maxrss survives execve, so a child would report the bench runner's own peak.
+    import { readFileSync } from 'node:fs';
     import { IpmiClient } from ${JSON.stringify(join(root, 'bmc-adapters/ipmi/client.ts'))};
     import { UdpPool, mapLimit } from ${JSON.stringify(join(root, 'bmc-adapters/ipmi/transport/udp-pool.ts'))};
     const targets = (process.env.RB_TARGETS ?? '').split(',');
@@ -74,7 +76,7 @@ async function ourFanout(addresses: string[], dir: string): Promise<{ ms: number
     const ms = performance.now() - t0;
     await pool.close();
     const count = (s: string) => res.filter((x) => x === s).length;
-    console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, on: count('on'), off: count('off'), errors: count('error') }));
+    console.log(JSON.stringify({ ms, rssMb: Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024, on: count('on'), off: count('off'), errors: count('error') }));
   `,
   );
   const { build } = await import('esbuild');
