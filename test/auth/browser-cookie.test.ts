@@ -1,9 +1,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildApp } from '../../server/app.ts';
 import { makeTestStore, testContext, createUser, startServer, TEST_PASSWORD } from './helpers.ts';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 
 /**
  * The session cookie is always Secure. Plain HTTP is allowed only on
@@ -11,7 +12,6 @@ import { makeTestStore, testContext, createUser, startServer, TEST_PASSWORD } fr
  * by http://127.0.0.1 (a "potentially trustworthy" origin) and sends it back,
  * and that the UI's login + CSRF flow works from a real page.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const store = makeTestStore();
 const { app, injectWebSocket } = buildApp(testContext(store));
 let srv: Awaited<ReturnType<typeof startServer>>;
@@ -28,7 +28,7 @@ after(async () => {
 });
 
 test('Chromium keeps the Secure session cookie on http://127.0.0.1 and the CSRF flow works', { skip: !existsSync(CHROMIUM) && 'no /usr/bin/chromium', timeout: 60_000 }, async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(`${srv.baseUrl}/`);
   const result = await page.evaluate(async (password) => {

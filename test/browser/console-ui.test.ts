@@ -9,35 +9,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build.ts';
 import { startAppliance, type Appliance } from '../helpers/appliance.ts';
+import { PAGE_HELPERS, launchChromium, type PageWindow } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 30_000 };
 const screenshotDir = join(import.meta.dirname, '..', '..', 'var', 'screenshots');
 
-/**
- * Page-side helpers, installed before any page script: deep queries through
- * shadow roots, and the console's terminal buffer (scrollback included).
- * Plain JS text: functions compiled by tsx may reference helpers the page lacks.
- */
-const PAGE_HELPERS = `
-  const deepAll = (root, sel, out = []) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.matches(sel)) out.push(el);
-      if (el.shadowRoot) deepAll(el.shadowRoot, sel, out);
-    }
-    return out;
-  };
-  window.__rbDeep = (sel) => deepAll(document, sel)[0] ?? null;
-  window.__rbTermLines = () => {
-    const el = deepAll(document, 'rb-console')[0];
-    return el && el.bufferLines ? el.bufferLines() : [];
-  };
-`;
 
-type PageWindow = { __rbDeep(sel: string): HTMLElement | null; __rbTermLines(): string[] };
 
 async function termLines(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as PageWindow).__rbTermLines());
@@ -127,10 +107,7 @@ describe('console UI in chromium', { timeout: 240_000 }, () => {
     await buildUi();
     [app, browser] = await Promise.all([
       startAppliance(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      }),
+      launchChromium(),
     ]);
     await app.store.users.create({ username: 'oper', password: opPassword, role: 'operator' });
     await app.store.users.create({ username: 'watcher', password: viewerPassword, role: 'viewer' });

@@ -13,36 +13,20 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build.ts';
 import { startAppliance, type Appliance } from '../helpers/appliance.ts';
 import { startRedfishBmc, type RedfishBmc } from '../../lab/bmc/redfish/redfish-bmc.ts';
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
+import { PAGE_HELPERS, launchChromium, type PageWindow } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 20_000 };
 const screenshotDir = join(import.meta.dirname, '..', '..', 'var', 'screenshots');
 const RF_USER = 'rfadmin';
 const ISO = 'rescue-test.iso';
 const ISO_BYTES = 2 * 1024 * 1024;
 
-/**
- * Deep queries through shadow roots, installed before any page script. Plain
- * JS text: functions compiled by tsx may reference helpers the page lacks.
- */
-const PAGE_HELPERS = `
-  const deepAll = (root, sel, out = []) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.matches(sel)) out.push(el);
-      if (el.shadowRoot) deepAll(el.shadowRoot, sel, out);
-    }
-    return out;
-  };
-  window.__rbDeep = (sel) => deepAll(document, sel)[0] ?? null;
-  window.__rbDeepAll = (sel) => deepAll(document, sel);
-`;
 
-type PageWindow = { __rbDeep(sel: string): Element | null; __rbDeepAll(sel: string): Element[] };
 
 async function waitForText(page: Page, testId: string, want: RegExp): Promise<void> {
   await page.waitForFunction(
@@ -111,10 +95,7 @@ describe('operations UI in chromium', { timeout: 120_000 }, () => {
           { id: 'plain-1', name: 'plain-1', tags: [], settings: {}, bmc: { protocol: 'none' }, console: { transport: 'tcp', host: '127.0.0.1', port: consolePort, telnet: 'off' } },
         ],
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      }),
+      launchChromium(),
     ]);
     await app.store.users.create({ username: 'oper', password: opPassword, role: 'operator' });
     await app.store.users.create({ username: 'watcher', password: viewerPassword, role: 'viewer' });

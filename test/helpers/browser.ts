@@ -1,0 +1,38 @@
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's chromium, driven by playwright-core; never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Headless and quiet: without the background-networking flags Chromium keeps
+ * dialling Google's hosts, which this closed network refuses.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Page-side helpers, installed before any page script (`page.addInitScript({content: PAGE_HELPERS})`):
+ * deep queries through shadow roots, and the console's terminal buffer (scrollback included).
+ * Plain JS text: functions compiled by tsx may reference helpers the page lacks.
+ */
+export const PAGE_HELPERS = `
+  const deepAll = (root, sel, out = []) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.matches(sel)) out.push(el);
+      if (el.shadowRoot) deepAll(el.shadowRoot, sel, out);
+    }
+    return out;
+  };
+  window.__rbDeep = (sel) => deepAll(document, sel)[0] ?? null;
+  window.__rbDeepAll = (sel) => deepAll(document, sel);
+  window.__rbTermLines = () => {
+    const el = deepAll(document, 'rb-console')[0];
+    return el && el.bufferLines ? el.bufferLines() : [];
+  };
+`;
+
+export type PageWindow = { __rbDeep(sel: string): HTMLElement | null; __rbDeepAll(sel: string): Element[]; __rbTermLines(): string[] };
