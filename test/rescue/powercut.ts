@@ -10,6 +10,7 @@ import { Vm } from './qemu-runner.ts';
 import type { Firmware } from './qemu-runner.ts';
 import type { ImageServer } from './helpers.ts';
 import { join } from 'node:path';
+import { seededRandom } from '../helpers/seeded-random.ts';
 
 export interface PowerCutOptions {
   dir: string;
@@ -30,18 +31,6 @@ export interface Cut {
   ok: boolean;
   detail: string;
   bootSeconds: number;
-}
-
-/** mulberry32: small seeded PRNG, so moments can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DATA_CMD = 'sha256sum /data/file';
@@ -83,7 +72,7 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
   await v.kill();
   let running = '2';
 
-  const rand = rng(o.seed);
+  const rand = seededRandom(o.seed);
   const cuts: Cut[] = [];
   for (let i = 0; i < o.moments; i++) {
     const image = running === '1' ? 'system-v2.img' : 'system-v1.img';

@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
 /**
  * A UDP relay between one client and one server that drops, duplicates and
@@ -16,18 +17,6 @@ export interface LossyRelayOptions {
 
 type Dir = 'up' | 'down';
 
-/** mulberry32: tiny, seeded, good enough to pick packets. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class LossyRelay {
   readonly stats = { up: { in: 0, dropped: 0, duplicated: 0, reordered: 0 }, down: { in: 0, dropped: 0, duplicated: 0, reordered: 0 } };
   private readonly front: Socket = createSocket('udp4');
@@ -38,7 +27,7 @@ export class LossyRelay {
   port = 0;
 
   constructor(private readonly o: LossyRelayOptions) {
-    this.random = rng(o.seed);
+    this.random = seededRandom(o.seed);
     this.front.on('message', (m, r) => {
       this.client = r;
       this.pass('up', m);
