@@ -8,7 +8,7 @@
  * file, never argv.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,41 +18,15 @@ import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
 import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
 import type { BenchRow } from './types.ts';
+import { timedExec, type TimedRun } from './timed-exec.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const AREA = 'ipmi fleet';
 const PASSWORD = 'fleet-bench-pw';
 const USER = 'admin';
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-interface Ran {
-  ms: number;
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  maxRssMb?: number;
-}
-
-function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Ran> {
-  // /usr/bin/time -f reports the child's peak RSS on stderr's last line.
-  const [c, a] = TIME ? [TIME, ['-f', 'RB_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(c, a, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const ms = performance.now() - t0;
-      const m = /RB_MAXRSS_KB=(\d+)/.exec(stderr);
-      resolve(m ? { ms, stdout, stderr, code, maxRssMb: Number(m[1]) / 1024 } : { ms, stdout, stderr, code });
-    });
-  });
-}
+type Ran = TimedRun;
+const exec = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Ran> => timedExec(cmd, args, env, timeoutMs);
 
 async function startFleetProcess(count: number): Promise<{ child: ChildProcess; addresses: string[]; rssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'lab/bmc/fleet-main.ts', '--count', String(count), '--spread'], {

@@ -7,52 +7,24 @@
  * Passwords go through a 0600 file or the environment, never argv. Every sim is
  * killed by PID in a finally, even when the bench fails.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
 import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
 import type { BenchRow } from './types.ts';
+import { timedExec, type TimedRun } from './timed-exec.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const AREA = 'ipmi ipmi_sim fleet';
 const USER = 'admin';
 const PASSWORD = 'simfleet-pw';
 /** Wanted fleet size; RB_SIM_FLEET overrides it (e.g. on a smaller machine). */
 const WANTED = Number(process.env.RB_SIM_FLEET ?? 200);
 const BATCH = 20;
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-interface Ran {
-  ms: number;
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  maxRssMb?: number;
-}
-
-function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<Ran> {
-  const [c, a] = TIME ? [TIME, ['-f', 'RB_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(c, a, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const ms = performance.now() - t0;
-      const m = /RB_MAXRSS_KB=(\d+)/.exec(stderr);
-      resolve(m ? { ms, stdout, stderr, code, maxRssMb: Number(m[1]) / 1024 } : { ms, stdout, stderr, code });
-    });
-  });
-}
+type Ran = TimedRun;
+const exec = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<Ran> => timedExec(cmd, args, env, timeoutMs);
 
 /** Sim i starts powered on when i is even. */
 const expected = (i: number): 'on' | 'off' => (i % 2 === 0 ? 'on' : 'off');
