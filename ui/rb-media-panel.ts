@@ -39,22 +39,6 @@ export class RbMediaPanel extends LitElement {
       meter {
         width: 120px;
       }
-      .outcome {
-        color: #3fb950;
-        font-size: 13px;
-      }
-      .error {
-        color: #f85149;
-        font-size: 13px;
-      }
-      select {
-        background: #0d1117;
-        color: #e6edf3;
-        border: 1px solid #30363d;
-        border-radius: 6px;
-        padding: 4px 6px;
-        font: inherit;
-      }
     `,
   ];
 

@@ -49,22 +49,6 @@ export class RbPowerPanel extends LitElement {
       .confirm {
         color: #ff7b72;
       }
-      .outcome {
-        color: #3fb950;
-        font-size: 13px;
-      }
-      .error {
-        color: #f85149;
-        font-size: 13px;
-      }
-      select {
-        background: #0d1117;
-        color: #e6edf3;
-        border: 1px solid #30363d;
-        border-radius: 6px;
-        padding: 4px 6px;
-        font: inherit;
-      }
       label.check {
         display: inline-flex;
         align-items: center;
