@@ -9,7 +9,7 @@
 RB_MODULES_STORAGE="virtio_pci virtio_blk virtio_scsi ahci ata_piix sd_mod sr_mod nvme usb-storage uas xhci-pci ehci-pci uhci-hcd ohci-pci"
 RB_MODULES_FS="squashfs overlay vfat nls_ascii nls_cp437 nls_utf8 ext4 crc32c_generic crc32c-intel"
 RB_MODULES_NET="virtio_net e1000 e1000e igb"
-RB_MODULES_RESCUE="isofs qemu_fw_cfg"
+RB_MODULES_RESCUE="isofs qemu_fw_cfg efivarfs"
 
 # Resolves module $1 to its path below modules/ (names may use - or _).
 mod_path() {
@@ -67,6 +67,8 @@ build_initramfs() {
     install_elf "$r" /usr/sbin/mke2fs
     install_elf "$r" /usr/sbin/e2fsck
     install_elf "$r" /usr/sbin/mkfs.fat
+    # efibootmgr (Debian package efibootmgr) + libefivar/libefiboot, via ldd.
+    install_elf "$r" "$(dpkg -L efibootmgr | grep -m1 '/efibootmgr$')" /usr/sbin/efibootmgr
     mkdir -p "$r/rb/boot"
     cp "$work/grub/bootx64-disk.efi" "$r/rb/boot/BOOTX64.EFI"
     cp "$work/grub/bios-mbr.bin" "$work/grub/bios-core.img" "$r/rb/boot/"

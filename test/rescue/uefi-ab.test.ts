@@ -1,6 +1,6 @@
 /**
  * One disk under UEFI (OVMF), walked through the whole A/B life in sequence:
- * unattended fresh install -> slot A boots v1 -> interactive update typed over
+ * unattended fresh install (registers the UEFI boot entry) -> slot A boots v1 -> interactive update typed over
  * serial (Enter only) -> slot B boots v2 and confirms its trial -> rollback with
  * `rb-slot rollback` -> slot A -> broken update -> N failed tries -> GRUB falls
  * back to A and the system prints RB-FALLBACK. A file on the data partition
@@ -8,6 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vm } from './qemu-runner.ts';
 import type { VmOptions } from './qemu-runner.ts';
@@ -51,8 +52,12 @@ describe('rescue image under UEFI: install, update, rollback, fallback on one di
       fwCmdline: `rb.auto=1 rb.image=${srv.url('system-v1.img')} rb.disk=/dev/vda rb.hostname=box1 rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` }, 'install');
     await vm.expect('RB-STEP boot ok');
     await vm.expect(/RB-STEP scan ok installs=0 empty=1 other=1/, 60_000);
+    const efiboot = await vm.expect(/RB-STEP efiboot [^\r\n]*\r?\n/, 300_000);
+    assert.match(efiboot[0], /^RB-STEP efiboot ok entry=Boot[0-9A-F]{4}\b/);
     await vm.expect(/RB-STEP done slot=A version=1 disk=\/dev\/vda/, 300_000);
     await vm.exited;
+    // The entry reached OVMF's NVRAM: the per-VM writable vars copy holds its UTF-16 label.
+    assert.ok(readFileSync(join(dir, 'OVMF_VARS.fd')).includes(Buffer.from('rescuebox\0', 'utf16le')), 'boot entry in NVRAM');
   });
 
   it('boots slot A (v1) from the disk and writes a data file', async () => {
