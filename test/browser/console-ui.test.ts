@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build.ts';
 import { startAppliance, type Appliance } from '../helpers/appliance.ts';
 import { PAGE_HELPERS, launchChromium, type PageWindow } from '../helpers/browser.ts';
+import { pollUntil } from '../helpers/poll.ts';
 
 const WAIT = { timeout: 30_000 };
 const screenshotDir = join(import.meta.dirname, '..', '..', 'var', 'screenshots');
@@ -59,12 +60,8 @@ function transcriptText(dataDir: string): string {
 }
 
 /** Polls a condition on server-side state (a file) until it holds or the deadline passes. */
-async function eventually(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function eventually(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return pollUntil(what, cond, timeoutMs, 50);
 }
 
 async function typeInTerminal(page: Page, keys: string): Promise<void> {

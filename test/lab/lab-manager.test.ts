@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabManager } from '../../lab/lab-manager.ts';
 import type { QmpEvent } from '../../lab/vm/qmp-client.ts';
+import { pollUntil } from '../helpers/poll.ts';
 
 const dirs: string[] = [];
 const managers: LabManager[] = [];
@@ -33,13 +34,9 @@ function gone(pid: number): boolean {
     return true;
   }
 }
-async function waitGone(pid: number, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
+function waitGone(pid: number, deadlineMs: number): Promise<void> {
   // Polling /proc is the only way to observe a process we are not the parent of.
-  while (!gone(pid)) {
-    if (Date.now() > until) throw new Error(`pid ${pid} still alive after ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return pollUntil(`pid ${pid} gone`, () => gone(pid), deadlineMs);
 }
 
 test('creates, starts, lists, resets and stops a machine', async () => {

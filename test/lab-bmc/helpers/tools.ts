@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from '../../helpers/poll.ts';
 
 /**
  * Running the peers (ipmitool, FreeIPMI) from tests: every child is tracked
@@ -142,10 +143,6 @@ export function freeipmiConfig(user: string, password: string, suite: number, ex
  * Re-checks a condition that another process changes (packets arriving), up
  * to a deadline. Not a sleep: it returns as soon as the condition holds.
  */
-export async function waitUntil(cond: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+export function waitUntil(cond: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
+  return pollUntil(what, cond, timeoutMs, 2);
 }
