@@ -6,7 +6,6 @@ import type { BootDevice as RedfishBootDevice } from '../../bmc-adapters/redfish
 import type { ProbeResult } from '../targets/prober.ts';
 import type { BmcController, BootDevice, BootOptions, BootResult, MediaState, PowerAction, PowerState } from './bmc-controller.ts';
 import { BmcError, asBmcError } from './bmc-error.ts';
-import { redfishResetOrSoft } from './redfish-reset.ts';
 
 const DEVICE: Record<BootDevice, RedfishBootDevice> = { cd: 'cd', pxe: 'pxe', disk: 'hdd', bios: 'bios' };
 
@@ -80,12 +79,10 @@ export class RedfishController implements BmcController {
   power(action: PowerAction): Promise<PowerState> {
     const timing = { timeoutMs: this.o.powerTimeoutMs ?? 120_000, pollMs: this.o.pollMs ?? 1_000 };
     return this.wrap(async () => {
-      if (action === 'reset' || action === 'soft') {
-        if (action === 'reset' && (await this.client.powerStatus()) === 'Off') {
-          throw new BmcError('E_BMC_POWERED_OFF', 'reset needs the machine on; it is off (use "on")', 409, 'action');
-        }
-        return toState(await redfishResetOrSoft(this.client, action, timing));
+      if (action === 'reset' && (await this.client.powerStatus()) === 'Off') {
+        throw new BmcError('E_BMC_POWERED_OFF', 'reset needs the machine on; it is off (use "on")', 409, 'action');
       }
+      // ResetTypes per operation come from the client's vendor quirk table.
       return toState(await this.client.power(action, timing));
     });
   }
