@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build.ts';
 import { startAppliance, type Appliance } from '../helpers/appliance.ts';
-import { PAGE_HELPERS, launchChromium, type PageWindow } from '../helpers/browser.ts';
+import { launchChromium, loginPage, type PageWindow } from '../helpers/browser.ts';
 import { pollUntil } from '../helpers/poll.ts';
 
 const WAIT = { timeout: 30_000 };
@@ -70,16 +70,7 @@ async function typeInTerminal(page: Page, keys: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function login(context: BrowserContext, url: string, user: string, password: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.addInitScript({ content: PAGE_HELPERS });
-  await page.goto(url);
-  await page.locator('rb-login input[name="username"]').fill(user);
-  await page.locator('rb-login input[name="password"]').fill(password);
-  await page.locator('rb-login button[type="submit"]').click();
-  await page.locator('[data-testid="whoami"]').waitFor(WAIT);
-  return page;
-}
+const login = (context: BrowserContext, url: string, user: string, password: string): Promise<Page> => loginPage(context, url, user, password, WAIT.timeout);
 
 async function openConsole(page: Page, url: string, target = 'lab-1'): Promise<void> {
   await page.goto(`${url}#/console/${target}`);

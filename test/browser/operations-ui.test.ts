@@ -18,7 +18,7 @@ import { buildUi } from '../../ui/build.ts';
 import { startAppliance, type Appliance } from '../helpers/appliance.ts';
 import { startRedfishBmc, type RedfishBmc } from '../../lab/bmc/redfish/redfish-bmc.ts';
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
-import { PAGE_HELPERS, launchChromium, type PageWindow } from '../helpers/browser.ts';
+import { launchChromium, loginPage, type PageWindow } from '../helpers/browser.ts';
 
 const WAIT = { timeout: 20_000 };
 const screenshotDir = join(import.meta.dirname, '..', '..', 'var', 'screenshots');
@@ -36,16 +36,7 @@ async function waitForText(page: Page, testId: string, want: RegExp): Promise<vo
   );
 }
 
-async function login(context: BrowserContext, url: string, user: string, password: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.addInitScript({ content: PAGE_HELPERS });
-  await page.goto(url);
-  await page.locator('rb-login input[name="username"]').fill(user);
-  await page.locator('rb-login input[name="password"]').fill(password);
-  await page.locator('rb-login button[type="submit"]').click();
-  await page.locator('[data-testid="whoami"]').waitFor(WAIT);
-  return page;
-}
+const login = (context: BrowserContext, url: string, user: string, password: string): Promise<Page> => loginPage(context, url, user, password, WAIT.timeout);
 
 /** A console peer for rf-1 that prints one banner line, so the console beside the controls has something on it. */
 async function bannerServer(): Promise<Server> {

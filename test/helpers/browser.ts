@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium, driven by playwright-core; never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -36,3 +36,15 @@ export const PAGE_HELPERS = `
 `;
 
 export type PageWindow = { __rbDeep(sel: string): HTMLElement | null; __rbDeepAll(sel: string): Element[]; __rbTermLines(): string[] };
+
+/** A new page in `context`, logged in through the UI's own form; resolves once the header shows who is logged in. */
+export async function loginPage(context: BrowserContext, url: string, user: string, password: string, timeoutMs = 30_000): Promise<Page> {
+  const page = await context.newPage();
+  await page.addInitScript({ content: PAGE_HELPERS });
+  await page.goto(url);
+  await page.locator('rb-login input[name="username"]').fill(user);
+  await page.locator('rb-login input[name="password"]').fill(password);
+  await page.locator('rb-login button[type="submit"]').click();
+  await page.locator('[data-testid="whoami"]').waitFor({ timeout: timeoutMs });
+  return page;
+}
