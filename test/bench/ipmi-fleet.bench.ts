@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
 import { SolTransport } from '../../bmc-adapters/ipmi/sol/sol-transport.ts';
-import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
+import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
 import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
+import { libraryPowerStatus } from './power-fanout.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const AREA = 'ipmi fleet';
@@ -85,24 +86,10 @@ async function ipmipower(addrs: string[], conf: string): Promise<Ran & { right: 
 }
 
 async function library(addrs: string[]): Promise<{ ms: number; right: number; errors: number }> {
-  const pool = new UdpPool({ sockets: 4, bindAddress: '127.0.0.1' });
-  const t0 = performance.now();
-  const got = await mapLimit(addrs, 256, async (a) => {
-    const i = a.lastIndexOf(':');
-    let c: IpmiClient | undefined;
-    try {
-      c = await IpmiClient.connect({ host: a.slice(0, i), port: Number(a.slice(i + 1)), username: USER, password: PASSWORD, cipherSuites: [17], pool });
-      return await c.powerStatus();
-    } catch {
-      return 'error';
-    } finally {
-      await c?.close().catch(() => undefined);
-    }
-  });
-  const ms = performance.now() - t0;
-  await pool.close();
-  const right = got.filter((v, i) => v === expected(i)).length;
-  return { ms, right, errors: got.length - right };
+  const targets = addrs.map((a) => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) }));
+  const { ms, results } = await libraryPowerStatus(targets, { username: USER, password: PASSWORD, cipherSuite: 17 });
+  const right = results.filter((v, i) => v === expected(i)).length;
+  return { ms, right, errors: results.length - right };
 }
 
 async function sessionSetup(addr: string): Promise<BenchRow[]> {

@@ -10,11 +10,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
-import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
+import { libraryPowerStatus } from './power-fanout.ts';
 
 const AREA = 'ipmi ipmi_sim fleet';
 const USER = 'admin';
@@ -71,23 +70,9 @@ function score(got: Map<string, string>, sims: IpmiSim[], key: (s: IpmiSim, i: n
 const target = (s: IpmiSim, i: number): string => `${addressOf(i)}:${s.port}`;
 
 async function library(sims: IpmiSim[]): Promise<{ ms: number } & Score> {
-  const pool = new UdpPool({ sockets: 4, bindAddress: '127.0.0.1' });
-  const t0 = performance.now();
-  const got = await mapLimit(sims, 256, async (s, i) => {
-    let c: IpmiClient | undefined;
-    try {
-      c = await IpmiClient.connect({ host: addressOf(i), port: s.port, username: USER, password: PASSWORD, cipherSuites: [3], pool });
-      return await c.powerStatus();
-    } catch {
-      return 'error';
-    } finally {
-      await c?.close().catch(() => undefined);
-    }
-  });
-  const ms = performance.now() - t0;
-  await pool.close();
-  const right = got.filter((v, i) => v === expected(i)).length;
-  return { ms, right, errors: got.length - right };
+  const { ms, results } = await libraryPowerStatus(sims.map((s, i) => ({ host: addressOf(i), port: s.port })), { username: USER, password: PASSWORD, cipherSuite: 3 });
+  const right = results.filter((v, i) => v === expected(i)).length;
+  return { ms, right, errors: results.length - right };
 }
 
 async function ours(sims: IpmiSim[]): Promise<Ran & Score> {
