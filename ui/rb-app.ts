@@ -7,6 +7,7 @@ import './rb-target-list.ts';
 import './rb-console.ts';
 import './rb-ops-bar.ts';
 import './rb-audit-view.ts';
+import { controls } from './shared-styles.ts';
 
 type Route = { view: 'targets' } | { view: 'console'; target: string; mode: 'rw' | 'ro' } | { view: 'audit'; target: string };
 
@@ -23,7 +24,9 @@ export function parseRoute(hash: string): Route {
 /** Top of the UI: login gate, header, and hash routing between the target list and a console. */
 @customElement('rb-app')
 export class RbApp extends LitElement {
-  static override styles = css`
+  static override styles = [
+    controls,
+    css`
     :host {
       display: flex;
       flex-direction: column;
@@ -59,15 +62,6 @@ export class RbApp extends LitElement {
     header nav a.current {
       color: #e6edf3;
     }
-    button {
-      background: #21262d;
-      color: #e6edf3;
-      border: 1px solid #30363d;
-      border-radius: 6px;
-      padding: 4px 10px;
-      font: inherit;
-      cursor: pointer;
-    }
     main {
       flex: 1;
       min-height: 0;
@@ -78,7 +72,8 @@ export class RbApp extends LitElement {
       padding: 24px;
       color: #8b949e;
     }
-  `;
+  `,
+  ];
 
   @state() private me: Me | null = null;
   @state() private loading = true;
