@@ -97,7 +97,7 @@ export function manifestVersion(name: string): string {
 
 /** Waits for the installed system's "up" line and checks it names the expected slot. */
 export async function expectSystemUp(vm: Vm, slot: 'A' | 'B', version: string, timeoutMs = 300_000): Promise<void> {
-  const m = await vm.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)\r?\n/, timeoutMs);
+  const m = await vm.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)/, timeoutMs);
   if (m[1] !== slot || m[2] !== version || m[3] !== 'ok') {
     throw new Error(`expected slot ${slot} version ${version} healthy, got: ${m[0]}`);
   }

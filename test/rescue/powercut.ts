@@ -97,7 +97,7 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
     const b = vm({}, `cut${i}-boot`);
     const cut: Cut = { index: i, delayMs, lastStep, ok: false, detail: '', bootSeconds: 0 };
     try {
-      const m = await b.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)\r?\n/, 300_000);
+      const m = await b.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)/, 300_000);
       cut.bootSeconds = b.elapsed();
       await b.expect('login: root', 60_000);
       const state = await b.sh('rb-slot status');
