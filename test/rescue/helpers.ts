@@ -95,9 +95,16 @@ export function manifestVersion(name: string): string {
   return (JSON.parse(readFileSync(join(dist, name.replace(/\.img$/, '.json')), 'utf8')) as { version: string }).version;
 }
 
+/**
+ * The installed system's "up" line (docs/installer-protocol.md). The uptime field that
+ * follows health is part of the pattern so a line still arriving on the serial console
+ * ("health=o") never matches; the line has no newline of its own before the login prompt.
+ */
+export const SYSTEM_UP = /RB-STEP system up slot=([AB]) version=(\S+) health=(\S+) \d+(?:\.\d+)?s/;
+
 /** Waits for the installed system's "up" line and checks it names the expected slot. */
 export async function expectSystemUp(vm: Vm, slot: 'A' | 'B', version: string, timeoutMs = 300_000): Promise<void> {
-  const m = await vm.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)/, timeoutMs);
+  const m = await vm.expect(SYSTEM_UP, timeoutMs);
   if (m[1] !== slot || m[2] !== version || m[3] !== 'ok') {
     throw new Error(`expected slot ${slot} version ${version} healthy, got: ${m[0]}`);
   }

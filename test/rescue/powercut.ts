@@ -8,7 +8,7 @@
  */
 import { Vm } from './qemu-runner.ts';
 import type { Firmware } from './qemu-runner.ts';
-import type { ImageServer } from './helpers.ts';
+import { SYSTEM_UP, type ImageServer } from './helpers.ts';
 import { join } from 'node:path';
 import { seededRandom } from '../helpers/seeded-random.ts';
 
@@ -97,7 +97,7 @@ export async function runPowerCuts(o: PowerCutOptions): Promise<{ cuts: Cut[]; w
     const b = vm({}, `cut${i}-boot`);
     const cut: Cut = { index: i, delayMs, lastStep, ok: false, detail: '', bootSeconds: 0 };
     try {
-      const m = await b.expect(/RB-STEP system up slot=([AB]) version=(\S+) health=(\S+)/, 300_000);
+      const m = await b.expect(SYSTEM_UP, 300_000);
       cut.bootSeconds = b.elapsed();
       await b.expect('login: root', 60_000);
       const state = await b.sh('rb-slot status');
