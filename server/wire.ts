@@ -28,7 +28,7 @@ export interface HealthResponse {
   uptimeS: number;
 }
 
-// ---- console WebSocket: /api/targets/:id/console?from=<offset>&mode=rw|ro ----
+// ---- console WebSocket: /api/targets/:id/console?from=<offset>&stream=<id>&mode=rw|ro ----
 
 /** Binary frame types (first byte). */
 export const FRAME_OUTPUT = 0x01; // S->C: [type][u64 offset BE][bytes]   bytes start at offset
@@ -46,6 +46,11 @@ export type ServerControl =
   | {
       t: 'hello';
       viewerId: string;
+      /**
+       * Names this run of the console's byte stream. Offsets compare only within
+       * one stream: a server restart starts a new stream at offset 0.
+       */
+      stream: string;
       target: string;
       user: string;
       readOnly: boolean;

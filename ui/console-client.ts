@@ -52,6 +52,8 @@ export interface ConsoleStatus {
   rows: number;
   /** Offset of the next byte expected from the hub. */
   offset: number | null;
+  /** The hub's stream that offset belongs to (a server restart starts another). */
+  stream: string | null;
   /** How many times the link has been re-established. */
   reconnects: number;
   /** Connection attempts in a row that ended before the hub said hello (a refused handshake looks like this: 401, 404...). */
@@ -96,6 +98,7 @@ export class ConsoleClient {
     cols: 80,
     rows: 24,
     offset: null,
+    stream: null,
     reconnects: 0,
     failedAttempts: 0,
   };
@@ -152,6 +155,7 @@ export class ConsoleClient {
   nextUrl(): string {
     const q = new URLSearchParams({ mode: this.opts.mode });
     if (this.status.offset !== null) q.set('from', String(this.status.offset));
+    if (this.status.offset !== null && this.status.stream !== null) q.set('stream', this.status.stream);
     return `${this.opts.url}?${q.toString()}`;
   }
 
@@ -282,6 +286,9 @@ export class ConsoleClient {
         s.failedAttempts = 0;
         this.attempt = 0;
         s.link = 'open';
+        // Another stream's offsets mean nothing here; the snapshot that follows sets ours.
+        if (s.stream !== msg.stream) s.offset = null;
+        s.stream = msg.stream;
         s.viewerId = msg.viewerId;
         s.user = msg.user;
         s.readOnly = msg.readOnly;

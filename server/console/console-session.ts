@@ -1,6 +1,7 @@
 import type { ConsoleTransport, TransportStateEvent } from '../../bmc-adapters/console-transport.ts';
 import type { Logger } from '../log.ts';
 import type { ConsoleConnState, Identity, LockHolder, ServerControl } from '../wire.ts';
+import { randomBytes } from 'node:crypto';
 import { ConsoleError } from './errors.ts';
 import { ConsoleViewer, type ViewerHooks } from './console-viewer.ts';
 import { RING_GONE, RingBuffer } from './ring-buffer.ts';
@@ -33,6 +34,8 @@ export interface AttachOptions {
   readOnly: boolean;
   /** Resume point; omitted (or unusable) means a screen snapshot first. */
   from?: number;
+  /** The stream `from` belongs to (hello.stream); another stream's offset is unusable. */
+  stream?: string;
   sink: ViewerSink;
   /** Left out of the `viewers` list (internal subscribers). */
   hidden?: boolean;
@@ -44,6 +47,8 @@ const noop = () => undefined;
 
 export class ConsoleSession {
   readonly targetId: string;
+  /** Names this run of the byte stream (hello.stream); offsets restart with a new one. */
+  readonly stream: string;
   readonly transport: ConsoleTransport;
   readonly ring: RingBuffer;
   readonly mirror: ScreenMirror;
@@ -63,6 +68,7 @@ export class ConsoleSession {
 
   constructor(opts: ConsoleSessionOptions) {
     this.targetId = opts.targetId;
+    this.stream = randomBytes(9).toString('base64url');
     this.transport = opts.transport;
     this.highWater = opts.viewerHighWaterBytes;
     this.log = opts.log;
@@ -141,6 +147,7 @@ export class ConsoleSession {
     v.sink.control({
       t: 'hello',
       viewerId: v.id,
+      stream: this.stream,
       target: this.targetId,
       user: v.identity.user,
       readOnly: v.readOnly,
@@ -152,7 +159,8 @@ export class ConsoleSession {
       rows: this.rows,
     });
     const from = opts.from;
-    if (from !== undefined && Number.isInteger(from) && from >= this.ring.start && from <= this.ring.head) {
+    const sameStream = opts.stream === undefined || opts.stream === this.stream;
+    if (from !== undefined && sameStream && Number.isInteger(from) && from >= this.ring.start && from <= this.ring.head) {
       const missing = this.ring.read(from);
       if (missing !== RING_GONE && missing.length > 0) v.sink.output(from, missing);
       v.nextOffset = this.ring.head;

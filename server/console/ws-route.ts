@@ -31,6 +31,7 @@ interface ConsoleRequest {
   identity: Identity;
   readOnly: boolean;
   from: number | undefined;
+  stream: string | undefined;
 }
 
 /**
@@ -61,8 +62,12 @@ function parseRequest(c: Context<AppEnv>, hub: ConsoleHub): ConsoleRequest | { s
     if (!/^\d{1,16}$/.test(fromText)) return { status: 400, error: new ConsoleError('E_BAD_REQUEST', `from=${fromText}: expected a byte offset`) };
     from = Number(fromText);
   }
+  const stream = c.req.query('stream') || undefined;
+  if (stream !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(stream)) {
+    return { status: 400, error: new ConsoleError('E_BAD_REQUEST', `stream=${stream.slice(0, 40)}: expected the id from hello.stream`) };
+  }
   const readOnly = mode === 'ro' || (mode === undefined && !canWrite(identity));
-  return { session, identity, readOnly, from };
+  return { session, identity, readOnly, from, stream };
 }
 
 function errorControl(e: unknown): { t: 'error'; code: string; message: string } {
@@ -134,7 +139,7 @@ export function registerConsoleRoutes(app: Hono<AppEnv>, upgradeWebSocket: Upgra
           sink = s;
           s.onDrained = () => viewer?.drained();
           try {
-            viewer = req.session.attach({ identity: req.identity, readOnly: req.readOnly, from: req.from, sink: s });
+            viewer = req.session.attach({ identity: req.identity, readOnly: req.readOnly, from: req.from, ...(req.stream ? { stream: req.stream } : {}), sink: s });
           } catch (e) {
             s.control(errorControl(e));
             ws.close(1008, 'console attach refused');

@@ -39,8 +39,8 @@ class FakeWs {
     const f = encodeOffsetFrame(type, offset, new TextEncoder().encode(text));
     this.onmessage?.({ data: f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength) });
   }
-  hello(viewerId: string, lock: { user: string; viewerId: string } | null = null): void {
-    this.control({ t: 'hello', viewerId, target: 'lab-1', user: 'admin', readOnly: false, ringStart: 0, head: 0, lock, conn: 'open', cols: 80, rows: 24 });
+  hello(viewerId: string, lock: { user: string; viewerId: string } | null = null, stream = 's1'): void {
+    this.control({ t: 'hello', viewerId, stream, target: 'lab-1', user: 'admin', readOnly: false, ringStart: 0, head: 0, lock, conn: 'open', cols: 80, rows: 24 });
   }
 }
 
@@ -85,7 +85,7 @@ test('tracks offsets, trims overlap and resumes from the next byte', async () =>
   ws0.close(1006, 'gone');
   assert.equal(client.status.link, 'reconnecting');
   const ws1 = await nextSocket(1);
-  assert.equal(ws1.url, 'ws://h/api/targets/lab-1/console?mode=rw&from=106');
+  assert.equal(ws1.url, 'ws://h/api/targets/lab-1/console?mode=rw&from=106&stream=s1');
   ws1.open();
   ws1.hello('v2');
   ws1.frame(FRAME_OUTPUT, 104, 'efgh'); // overlaps "ef"
@@ -97,6 +97,28 @@ test('tracks offsets, trims overlap and resumes from the next byte', async () =>
   assert.equal(client.status.link, 'open');
   client.close();
   assert.equal(client.status.link, 'closed');
+});
+
+test('after a server restart (a new stream) the old offset is dropped and the snapshot sets the new one', async () => {
+  const { client, out } = setup();
+  client.start();
+  const ws0 = await nextSocket(0);
+  ws0.open();
+  ws0.hello('v1', null, 'before');
+  ws0.frame(FRAME_SNAPSHOT, 0, 'screen');
+  ws0.frame(FRAME_OUTPUT, 0, 'old stream text');
+  ws0.close(1006, 'server restarted');
+  const ws1 = await nextSocket(1);
+  assert.equal(ws1.url, 'ws://h/api/targets/lab-1/console?mode=rw&from=15&stream=before');
+  ws1.open();
+  ws1.hello('v1', null, 'after');
+  assert.equal(client.status.offset, null, 'an offset of the old stream is not kept');
+  ws1.frame(FRAME_SNAPSHOT, 40, 'new screen');
+  ws1.frame(FRAME_OUTPUT, 40, 'new');
+  assert.deepEqual(out, ['<reset>screen', 'old stream text', '<reset>new screen', 'new']);
+  assert.equal(client.status.offset, 43);
+  assert.equal(client.status.stream, 'after');
+  client.close();
 });
 
 test('lock state, input only while holding the lock, controls as JSON', async () => {

@@ -68,6 +68,20 @@ test('no resume point, or one older than the ring: snapshot then live from its o
   assert.deepEqual(s.order.filter((o) => o !== 'control')[0], 'snapshot');
 });
 
+test('a resume point from another stream (the server restarted) gets a snapshot, not that stream\'s bytes', async (t) => {
+  const { transport, session } = setup(t);
+  transport.emitData('new stream after restart\r\n');
+  const same = new RecordingSink();
+  session.attach({ identity: vera, readOnly: true, from: 4, stream: session.stream, sink: same });
+  assert.deepEqual(same.stream(), { start: 4, bytes: Buffer.from('stream after restart\r\n') });
+  const other = new RecordingSink();
+  session.attach({ identity: vera, readOnly: true, from: 4, stream: 'old-run', sink: other });
+  assert.equal(other.controlsOf('hello')[0]?.stream, session.stream);
+  await until(() => other.snapshots.length === 1, 'snapshot');
+  const snap = other.snapshots[0]?.offset ?? -1;
+  assert.ok(other.outputs.every((o) => o.offset >= snap), 'output only continues the snapshot, never from the old offset');
+});
+
 test('write lock: request, refusal, takeover visible to all, release on detach', async (t) => {
   const { transport, session } = setup(t);
   const sa = new RecordingSink();
