@@ -26,8 +26,7 @@ const REFRESH_MS = 15_000;
  * One target's power state (GET /api/targets/:id/power) with the power
  * buttons (destructive ones ask for a confirmation first) and the boot device
  * selector (POST /api/targets/:id/boot). Outcomes and the server's error
- * messages are shown as they come. Viewers get neither buttons nor state
- * (reading power is an operator action on the server).
+ * messages are shown as they come. Viewers see the state, without buttons.
  */
 @customElement('rb-power-panel')
 export class RbPowerPanel extends LitElement {
@@ -83,7 +82,7 @@ export class RbPowerPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.canOperate) void this.refresh();
+    void this.refresh();
   }
 
   override disconnectedCallback(): void {
@@ -93,7 +92,7 @@ export class RbPowerPanel extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('access') && changed.get('access') !== undefined && this.canOperate && this.power === null) void this.refresh();
+    if (changed.has('access') && changed.get('access') !== undefined && this.power === null) void this.refresh();
     this.dataset.power = this.power ?? '';
     this.dataset.busy = this.busy ?? '';
   }
@@ -164,10 +163,15 @@ export class RbPowerPanel extends LitElement {
   }
 
   override render() {
-    if (!this.canOperate) {
-      return html`<div class="row"><span class="label">power</span><span class="label" data-testid="power-readonly">operator role needed for power and boot</span></div>`;
-    }
     if (this.noBmc) return html`<div class="row"><span class="label">power</span><span class="label" data-testid="power-no-bmc">${this.noBmc}</span></div>`;
+    if (!this.canOperate) {
+      return html`<div class="row">
+        <span class="label">power</span>
+        <span class="badge ${this.power ?? 'unknown'}" data-testid="power-state" title=${this.protocol}>${this.power ?? '…'}</span>
+        <button data-testid="power-refresh" title="Read the power state again" ?disabled=${this.busy !== null} @click=${() => void this.refresh()}>↻</button>
+        <span class="label" data-testid="power-readonly">operator role needed to change power and boot</span>
+      </div>`;
+    }
     const busy = this.busy !== null && this.busy !== 'read';
     const confirm = this.confirming ? ACTIONS.find((a) => a.action === this.confirming) : undefined;
     return html`

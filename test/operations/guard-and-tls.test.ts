@@ -14,10 +14,9 @@ describe('operation guards and TLS pinning', () => {
     await env?.close();
   });
 
-  test('a viewer is refused every operation route (403), and nothing reaches the BMC', async () => {
+  test('a viewer is refused every operation route but the power read (403), and nothing changes on the BMC', async () => {
     const before = env.redfish.requests.length;
     for (const [method, path, body] of [
-      ['GET', '/api/targets/rf-1/power', undefined],
       ['POST', '/api/targets/rf-1/power', { action: 'on' }],
       ['POST', '/api/targets/rf-1/boot', { device: 'cd' }],
       ['POST', '/api/targets/rf-1/media', { action: 'eject' }],
@@ -28,6 +27,11 @@ describe('operation guards and TLS pinning', () => {
       assert.equal(r.status, 403, `${method} ${path}`);
     }
     assert.equal(env.redfish.requests.length, before);
+    const read = await env.api('GET', '/api/targets/rf-1/power', env.auth.viewer);
+    assert.equal(read.status, 200, 'a viewer may read the power state');
+    assert.equal(read.body.power, 'off');
+    const changes = env.redfish.requests.slice(before).filter((q) => !q.startsWith('GET ') && !q.includes('/SessionService/'));
+    assert.deepEqual(changes, [], 'the read only reads (and opens and closes its session)');
     assert.equal(env.rfMachine.power, 'off');
     assert.ok(env.store.audit.query({ user: 'watcher' }).some((r) => r.action === 'http.refused' && r.outcome === 'denied'));
   });
