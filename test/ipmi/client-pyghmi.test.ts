@@ -20,22 +20,22 @@ after(async () => {
   await pool?.close();
 });
 
-const connect = () => IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 500, ...creds });
+const connect = () => IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 2000, ...creds });
 
 test('pyghmi: suite 3 login, power on/off/status, cycle, reset, soft', async () => {
   const c = await connect();
   try {
     assert.equal(c.session.suite?.id, 3);
-    await c.power('on', { wait: true, timeoutMs: 5000, pollMs: 50 });
+    await c.power('on', { wait: true, timeoutMs: 30_000, pollMs: 50 });
     assert.equal(await c.powerStatus(), 'on');
     await bmc.waitFor((e) => e.event === 'power' && e.action === 'on');
-    await c.power('off', { wait: true, timeoutMs: 5000, pollMs: 50 });
+    await c.power('off', { wait: true, timeoutMs: 30_000, pollMs: 50 });
     assert.equal(await c.powerStatus(), 'off');
     await c.power('cycle');
     await bmc.waitFor((e) => e.event === 'power' && e.action === 'cycle');
     await c.power('reset');
     await bmc.waitFor((e) => e.event === 'power' && e.action === 'reset');
-    await c.power('soft', { wait: true, timeoutMs: 5000, pollMs: 50 });
+    await c.power('soft', { wait: true, timeoutMs: 30_000, pollMs: 50 });
     assert.equal(await c.powerStatus(), 'off');
   } finally {
     await c.close();
@@ -57,9 +57,9 @@ test('pyghmi: bootdev pxe/disk/cdrom/bios reach the BMC', async () => {
 });
 
 test('pyghmi: wrong password is E_IPMI_AUTH, suite 17 only is refused with a reason', async () => {
-  await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 300, username: 'admin', password: 'wrong' }), (e: Error & { code?: string }) => e.code === 'E_IPMI_AUTH');
+  await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 2000, username: 'admin', password: 'wrong' }), (e: Error & { code?: string }) => e.code === 'E_IPMI_AUTH');
   // pyghmi answers suite 17 with suite 3's algorithms: we refuse what we did not propose.
-  await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [17], timeoutMs: 300, ...creds }), (e: Error & { code?: string }) => e.code === 'E_IPMI_SUITE' && /other algorithms/.test(e.message));
+  await assert.rejects(IpmiClient.connect({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [17], timeoutMs: 2000, ...creds }), (e: Error & { code?: string }) => e.code === 'E_IPMI_SUITE' && /other algorithms/.test(e.message));
 });
 
 test('pyghmi: SOL typing is echoed (solpayloadsize + solport workarounds)', async () => {
@@ -67,10 +67,10 @@ test('pyghmi: SOL typing is echoed (solpayloadsize + solport workarounds)', asyn
   await c.power('on');
   await c.close();
   // Without the workarounds pyghmi's Activate Payload reply (payload size 1) is refused with a reason.
-  const strict = new SolTransport({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 500, ...creds });
+  const strict = new SolTransport({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 2000, ...creds });
   await assert.rejects(strict.open(), (e: Error & { code?: string }) => e.code === 'E_IPMI_SOL' && /solpayloadsize/.test(e.message));
   await strict.close();
-  const t = new SolTransport({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 500, workarounds: ['solpayloadsize', 'solport'], ...creds });
+  const t = new SolTransport({ host: '127.0.0.1', port: bmc.port, pool, cipherSuites: [3], timeoutMs: 2000, workarounds: ['solpayloadsize', 'solport'], ...creds });
   let got = '';
   t.on('data', (d) => (got += d.toString('latin1')));
   await t.open();
@@ -78,7 +78,7 @@ test('pyghmi: SOL typing is echoed (solpayloadsize + solport workarounds)', asyn
     const line = 'echo hello from rescuebox\r\n';
     t.write(Buffer.from(line));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no echo, got ${JSON.stringify(got)}`)), 5000);
+      const timer = setTimeout(() => reject(new Error(`no echo, got ${JSON.stringify(got)}`)), 30_000);
       const check = () => {
         if (!got.includes(line)) return;
         clearTimeout(timer);
