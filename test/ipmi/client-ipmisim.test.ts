@@ -25,7 +25,7 @@ after(async () => {
   await echo?.close();
 });
 
-const opts = () => ({ host: '127.0.0.1', port: sim.port, pool, cipherSuites: [3], timeoutMs: 500, ...creds });
+const opts = () => ({ host: '127.0.0.1', port: sim.port, pool, cipherSuites: [3], timeoutMs: 2000, ...creds });
 
 /** Resolves when `pred` holds, polling a cheap local condition; rejects at the deadline. */
 async function until(pred: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
