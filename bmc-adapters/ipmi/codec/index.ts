@@ -16,6 +16,7 @@ export * from './commands/channel-auth.ts';
 export * from './commands/cipher-suites.ts';
 export * from './commands/session-cmds.ts';
 export * from './commands/payload.ts';
+export * from './commands/sol-config.ts';
 export * from '../crypto/cipher-suites.ts';
 export * from '../crypto/rakp-crypto.ts';
 export * from '../crypto/aes-cbc.ts';

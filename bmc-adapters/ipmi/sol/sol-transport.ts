@@ -20,6 +20,7 @@ import { SOL_OP_GENERATE_BREAK, SOL_ST_CHAR_UNAVAILABLE, SOL_ST_DEACTIVATED, SOL
 import { DecodeError } from '../../errors.ts';
 import { realClock, type TimerHandle } from '../session/clock.ts';
 import { IpmiError } from '../session/errors.ts';
+import { SolInboundFilter, type SolInboundVerdict } from './sol-inbound.ts';
 
 export interface SolOptions extends ClientOptions {
   /** Deactivate an SOL instance another session holds, on the first open only (never on reconnect). */
@@ -54,7 +55,7 @@ interface Inflight {
 export class SolTransport extends EventEmitter<ConsoleTransportEvents> implements ConsoleTransport {
   readonly description: string;
   state: TransportState = 'idle';
-  readonly stats = { packetsOut: 0, retransmits: 0, dropped: 0, duplicatesIn: 0, bytesIn: 0, bytesOut: 0, reconnects: 0 };
+  readonly stats = { packetsOut: 0, retransmits: 0, dropped: 0, duplicatesIn: 0, lateIn: 0, bytesIn: 0, bytesOut: 0, reconnects: 0 };
   private client: IpmiClient | undefined;
   private readonly backoff: Backoff;
   private readonly queue: Buffer[] = [];
@@ -69,9 +70,8 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
   /** Set while the BMC said "character transfer unavailable". */
   private paused = false;
   private outSeq = 0;
-  private lastInSeq = 0;
-  /** Data of the last BMC packet, to recognise its resends (possibly with characters appended). */
-  private lastInData: Buffer = Buffer.alloc(0);
+  /** Recognises the BMC's resends and late copies of its packets (sol-inbound.ts). */
+  private readonly inbound = new SolInboundFilter({ now: () => (this.client?.session.opts.clock ?? this.o.clock ?? realClock).now() });
   private maxChunk = 200;
   private firstOpen = true;
   private reconnectTimer: TimerHandle | undefined;
@@ -185,7 +185,11 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     }
     const suite = s.suite;
     const aux = (suite?.confidentiality ? SOL_AUX_ENCRYPT : 0) | (suite?.integrity ? SOL_AUX_AUTHENTICATE : 0);
-    const activate = () => s.requestRaw(NETFN_APP, CMD_ACTIVATE_PAYLOAD, encodeActivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance, aux }));
+    const activate = () => {
+      // A new activation numbers afresh. Forget before asking: SOL data may beat the reply.
+      this.inbound.reset();
+      return s.requestRaw(NETFN_APP, CMD_ACTIVATE_PAYLOAD, encodeActivatePayloadRequest({ payloadType: PAYLOAD_SOL, instance: this.instance, aux }));
+    };
     let r = await activate();
     if (r.completionCode === CC_PAYLOAD_ALREADY_ACTIVE) {
       // A lost reply + our retransmit makes BMCs that do not dedupe by rqSeq (ipmi_sim) say
@@ -207,8 +211,6 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
     if (!has('solport') && a.port !== port) {
       throw new IpmiError('E_IPMI_SOL', `BMC asks for SOL on UDP port ${a.port} (session on ${port}); separate SOL ports are not implemented: use the solport workaround if the BMC mis-reports it`);
     }
-    this.lastInSeq = 0;
-    this.lastInData = Buffer.alloc(0);
     this.syncPending = true;
     this.ownerId = await this.instanceOwner();
   }
@@ -254,41 +256,37 @@ export class SolTransport extends EventEmitter<ConsoleTransportEvents> implement
       if (e instanceof DecodeError) return void this.emit('warning', e.message);
       throw e;
     }
-    if (sessionDuplicate) {
-      // A byte-identical resend: re-ACK the packet we already delivered, nothing else (replay-safe).
-      if (p.packetSeq !== 0 && p.packetSeq === this.lastInSeq) {
-        this.stats.duplicatesIn++;
-        this.sendRaw({ packetSeq: 0, ackSeq: p.packetSeq, acceptedCount: p.data.length, opStatus: 0, data: Buffer.alloc(0) });
-      }
+    if (p.packetSeq === 0) {
+      // ACK-only: a byte-identical copy carries nothing we have not processed.
+      if (sessionDuplicate) return;
+      this.takeAckFields(p);
+      this.checkDeactivated(p);
       return;
     }
+    const v: SolInboundVerdict = this.client?.session.has('solpacketseq')
+      ? sessionDuplicate
+        ? { kind: 'late', deliver: Buffer.alloc(0), ack: undefined, useAckFields: false }
+        : { kind: 'new', deliver: p.data, ack: { seq: p.packetSeq, count: p.data.length }, useAckFields: true }
+      : this.inbound.accept(p.packetSeq, p.data, sessionDuplicate);
+    if (v.useAckFields) this.takeAckFields(p);
+    if (v.kind !== 'new' && v.deliver.length === 0) this.stats.duplicatesIn++;
+    if (v.kind === 'late') this.stats.lateIn++;
+    if (v.deliver.length > 0) {
+      this.stats.bytesIn += v.deliver.length;
+      this.emit('data', v.deliver);
+    }
+    // A resent packet means our ACK was lost: ACK again, but never deliver twice.
+    if (v.ack) this.sendRaw({ packetSeq: 0, ackSeq: v.ack.seq, acceptedCount: v.ack.count, opStatus: 0, data: Buffer.alloc(0) });
+    // A late copy's status is old news; a byte-identical copy's was seen with the original.
+    if (v.kind !== 'late' && !sessionDuplicate) this.checkDeactivated(p);
+  }
+
+  private takeAckFields(p: SolPacket): void {
     const inf = this.inflight;
     if (inf && p.ackSeq !== 0 && p.ackSeq === inf.seq) this.onAck(inf, p);
-    if (p.packetSeq !== 0) {
-      const sameSeq = p.packetSeq === this.lastInSeq && !this.client?.session.has('solpacketseq');
-      const prev = this.lastInData;
-      let fresh = p.data;
-      let seen = p.data;
-      if (sameSeq && fresh.length >= prev.length && fresh.subarray(0, prev.length).equals(prev)) {
-        // A resend of the packet we already delivered. ipmi_sim resends a packet whose ACK was
-        // lost with the characters that arrived meanwhile appended: deliver only those.
-        fresh = fresh.subarray(prev.length);
-        if (fresh.length === 0) this.stats.duplicatesIn++;
-      } else if (sameSeq && prev.subarray(0, fresh.length).equals(fresh)) {
-        // An older, shorter copy overtaken by the longer resend (reordering): nothing new.
-        fresh = Buffer.alloc(0);
-        seen = prev;
-        this.stats.duplicatesIn++;
-      }
-      this.lastInSeq = p.packetSeq;
-      this.lastInData = seen;
-      if (fresh.length > 0) {
-        this.stats.bytesIn += fresh.length;
-        this.emit('data', fresh);
-      }
-      // A resent packet means our ACK was lost: ACK again, but never deliver twice.
-      this.sendRaw({ packetSeq: 0, ackSeq: p.packetSeq, acceptedCount: p.data.length, opStatus: 0, data: Buffer.alloc(0) });
-    }
+  }
+
+  private checkDeactivated(p: SolPacket): void {
     if (p.opStatus & SOL_ST_DEACTIVATED) {
       this.scheduleReconnect('BMC deactivated SOL (another session took it, or the BMC closed it)');
     }

@@ -20,12 +20,28 @@ import {
   CMD_DEACTIVATE_PAYLOAD,
   CMD_GET_CHANNEL_AUTH_CAP,
   CMD_GET_CHANNEL_CIPHER_SUITES,
+  CMD_GET_CHANNEL_INFO,
+  CMD_GET_CHANNEL_PAYLOAD_SUPPORT,
+  CMD_GET_CHASSIS_CAPABILITIES,
   CMD_GET_CHASSIS_STATUS,
+  CMD_GET_DEVICE_GUID,
   CMD_GET_DEVICE_ID,
   CMD_GET_PAYLOAD_ACTIVATION_STATUS,
+  CMD_GET_PAYLOAD_INSTANCE_INFO,
+  CMD_GET_SESSION_INFO,
+  CMD_GET_SOL_CONFIG,
   CMD_GET_SYSTEM_BOOT_OPTIONS,
+  CMD_GET_SYSTEM_GUID,
   CMD_SET_SESSION_PRIVILEGE,
+  CMD_SET_SOL_CONFIG,
   CMD_SET_SYSTEM_BOOT_OPTIONS,
+  NETFN_APP,
+  NETFN_CHASSIS,
+  NETFN_TRANSPORT,
+  PRIV_ADMIN,
+  PRIV_CALLBACK,
+  PRIV_OPERATOR,
+  PRIV_USER,
 } from '../../../bmc-adapters/ipmi/codec/commands/netfn.ts';
 import {
   decodeActivatePayloadRequest,
@@ -34,29 +50,26 @@ import {
   encodePayloadStatusResponse,
 } from '../../../bmc-adapters/ipmi/codec/commands/payload.ts';
 import { decodeCloseSessionRequest, decodeSetSessionPrivilegeRequest, encodeSetSessionPrivilegeResponse } from '../../../bmc-adapters/ipmi/codec/commands/session-cmds.ts';
-import { DecodeError } from '../../../bmc-adapters/errors.ts';
-import type { LabMachine } from '../machine.ts';
-import type { BootParamStore } from './boot-options.ts';
+import { decodeGetSolConfigRequest, decodeSetSolConfigRequest, encodeGetSolConfigResponse, SOL_CONFIG_REVISION } from '../../../bmc-adapters/ipmi/codec/commands/sol-config.ts';
 import {
   CC_INSUFFICIENT_PRIVILEGE,
   CC_INVALID_COMMAND,
   CC_INVALID_DATA_FIELD,
   CC_OK,
+  CC_PARAM_NOT_SUPPORTED,
   CC_PARAM_OUT_OF_RANGE,
+  CC_PARAM_READ_ONLY,
+  CC_PRIV_EXCEEDS_LIMIT,
+  CC_PRIV_NOT_AVAILABLE,
   CC_REQ_DATA_LEN_INVALID,
   CC_UNSPECIFIED,
-  LAB_CIPHER_SUITES,
-  NETFN_APP,
-  NETFN_CHASSIS,
-  NETFN_TRANSPORT,
-  PRIV_ADMIN,
-  PRIV_CALLBACK,
-  PRIV_OPERATOR,
-  PRIV_USER,
-  type Privilege,
-} from './constants.ts';
+} from '../../../bmc-adapters/ipmi/codec/completion-codes.ts';
+import { DecodeError } from '../../../bmc-adapters/errors.ts';
+import type { LabMachine } from '../machine.ts';
+import type { BootParamStore } from './boot-options.ts';
+import { LAB_CIPHER_SUITES, type Privilege } from './constants.ts';
 import type { BmcSession } from './session.ts';
-import { CC_SOL_PARAM_NOT_SUPPORTED, CMD_GET_SOL_CONFIG, CMD_SET_SOL_CONFIG, SOL_CONFIG_REVISION, type SolConfig } from './sol-config.ts';
+import type { SolConfig } from './sol-config.ts';
 
 /**
  * The lab BMC's command set: IPMI request bodies in, completion code and
@@ -105,19 +118,9 @@ interface CommandSpec {
   handler: Handler;
 }
 
-/** Set Session Privilege Level completion codes (§22.18). */
-const CC_PRIV_NOT_AVAILABLE = 0x80;
-const CC_PRIV_EXCEEDS_LIMIT = 0x81;
 /** Channel number of the LAN channel (0x0e in requests means "this channel"). */
 export const LAN_CHANNEL = 1;
 const CHANNEL_SELF = 0x0e;
-const CMD_GET_CHASSIS_CAPABILITIES = 0x00;
-const CMD_GET_DEVICE_GUID = 0x08;
-const CMD_GET_SYSTEM_GUID = 0x37;
-const CMD_GET_CHANNEL_INFO = 0x42;
-const CMD_GET_SESSION_INFO = 0x3d;
-const CMD_GET_PAYLOAD_INSTANCE_INFO = 0x4b;
-const CMD_GET_CHANNEL_PAYLOAD_SUPPORT = 0x4e;
 /** IPMI Forum IANA number, the "vendor" of standard channel info (§22.24). */
 const IPMI_FORUM_IANA = 7154;
 
@@ -347,7 +350,7 @@ def(NETFN_CHASSIS, CMD_SET_SYSTEM_BOOT_OPTIONS, {
   handler: (ctx, data) => {
     const req = decodeSetBootOptionsRequest(data);
     const r = ctx.services.bootParams.set(req.parameter, req.data, (o) => ctx.services.machine.setBootOverride(o));
-    if (r === 'unsupported') return { cc: 0x80 };
+    if (r === 'unsupported') return { cc: CC_PARAM_NOT_SUPPORTED };
     if (r === 'short') return { cc: CC_REQ_DATA_LEN_INVALID };
     return ok();
   },
@@ -358,7 +361,7 @@ def(NETFN_CHASSIS, CMD_GET_SYSTEM_BOOT_OPTIONS, {
   handler: (ctx, data) => {
     const req = decodeGetBootOptionsRequest(data);
     const value = ctx.services.bootParams.get(req.parameter, () => ctx.services.machine.getBootOverride());
-    if (!value) return { cc: 0x80 };
+    if (!value) return { cc: CC_PARAM_NOT_SUPPORTED };
     return ok(encodeGetBootOptionsResponse({ version: 1, parameter: req.parameter, invalid: false, data: value }));
   },
 });
@@ -368,22 +371,22 @@ def(NETFN_CHASSIS, CMD_GET_SYSTEM_BOOT_OPTIONS, {
 def(NETFN_TRANSPORT, CMD_GET_SOL_CONFIG, {
   priv: PRIV_USER,
   handler: (ctx, data) => {
-    if (data.length < 4) return { cc: CC_REQ_DATA_LEN_INVALID };
-    if (channelOf(data[0] as number) === undefined) return { cc: CC_INVALID_DATA_FIELD };
-    // Bit 7 of byte 1: "get parameter revision only".
-    if ((data[0] as number) & 0x80) return ok(Buffer.from([SOL_CONFIG_REVISION]));
-    const value = ctx.services.solConfig.get((data[1] as number) & 0x7f);
-    if (!value) return { cc: CC_SOL_PARAM_NOT_SUPPORTED };
-    return ok(Buffer.concat([Buffer.from([SOL_CONFIG_REVISION]), value]));
+    const req = decodeGetSolConfigRequest(data);
+    if (channelOf(req.channel) === undefined) return { cc: CC_INVALID_DATA_FIELD };
+    if (req.revisionOnly) return ok(encodeGetSolConfigResponse({ revision: SOL_CONFIG_REVISION, data: Buffer.alloc(0) }));
+    const value = ctx.services.solConfig.get(req.parameter);
+    if (!value) return { cc: CC_PARAM_NOT_SUPPORTED };
+    return ok(encodeGetSolConfigResponse({ revision: SOL_CONFIG_REVISION, data: value }));
   },
 });
 
 def(NETFN_TRANSPORT, CMD_SET_SOL_CONFIG, {
   priv: PRIV_ADMIN,
   handler: (ctx, data) => {
-    if (data.length < 3) return { cc: CC_REQ_DATA_LEN_INVALID };
-    if (channelOf(data[0] as number) === undefined) return { cc: CC_INVALID_DATA_FIELD };
-    return ctx.services.solConfig.set(data[1] as number, data.subarray(2)) ? ok() : { cc: CC_SOL_PARAM_NOT_SUPPORTED };
+    const req = decodeSetSolConfigRequest(data);
+    if (channelOf(req.channel) === undefined) return { cc: CC_INVALID_DATA_FIELD };
+    const r = ctx.services.solConfig.set(req.parameter, req.data);
+    return r === 'ok' ? ok() : { cc: r === 'read-only' ? CC_PARAM_READ_ONLY : CC_PARAM_NOT_SUPPORTED };
   },
 });
 

@@ -3,10 +3,8 @@ import { decodeRakp1, decodeRakp3, encodeRakp2, encodeRakp4 } from '../../../bmc
 import { PAYLOAD_OPEN_SESSION_RESPONSE, PAYLOAD_RAKP2, PAYLOAD_RAKP4 } from '../../../bmc-adapters/ipmi/codec/rmcpplus.ts';
 import { rakp2AuthCode, rakp3AuthCode, rakp4Icv, safeEqual, type RakpInputs } from '../../../bmc-adapters/ipmi/crypto/rakp-crypto.ts';
 import { deriveSessionKeys } from '../../../bmc-adapters/ipmi/crypto/session-keys.ts';
+import { PRIV_ADMIN, PRIV_USER } from '../../../bmc-adapters/ipmi/codec/commands/netfn.ts';
 import {
-  LAB_CIPHER_SUITES,
-  PRIV_ADMIN,
-  PRIV_USER,
   RAKP_INSUFFICIENT_RESOURCES,
   RAKP_INVALID_INTEGRITY_CHECK,
   RAKP_INVALID_ROLE,
@@ -15,8 +13,8 @@ import {
   RAKP_OK,
   RAKP_UNAUTHORIZED_NAME,
   RAKP_UNAUTHORIZED_ROLE,
-  type Privilege,
-} from './constants.ts';
+} from '../../../bmc-adapters/ipmi/codec/completion-codes.ts';
+import { LAB_CIPHER_SUITES, type Privilege } from './constants.ts';
 import { BmcSession, type Peer } from './session.ts';
 import type { SessionTable } from './session-table.ts';
 import { UserTable } from './users.ts';
@@ -127,12 +125,14 @@ export function handleRakp1(h: HandshakeHost, peer: Peer, payload: Buffer): void
     h.sessions.remove(s.bmcId, 'unauthorized role');
     return;
   }
+  // The same RAKP1 again (a resend or a network duplicate) gets the same RAKP2: a fresh Rc
+  // would not match the RAKP2 the console may already be answering. A different one restarts.
+  const repeat = s.state === 'rakp2-sent' && s.role === m.role && !!s.consoleRandom?.equals(m.consoleRandom) && s.username.equals(m.username);
   s.user = user;
   s.role = m.role;
   s.username = m.username;
   s.consoleRandom = m.consoleRandom;
-  // A repeated RAKP1 restarts the exchange with a fresh Rc.
-  s.bmcRandom = h.random(16);
+  if (!repeat || !s.bmcRandom) s.bmcRandom = h.random(16);
   s.maxPriv = wanted as Privilege;
   s.state = 'rakp2-sent';
   h.sessions.touch(s);

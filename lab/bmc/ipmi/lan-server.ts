@@ -23,8 +23,19 @@ import type { LabMachine } from '../machine.ts';
 import { SerialHistory } from '../serial-history.ts';
 import { BootParamStore } from './boot-options.ts';
 import { executeCommand, type BmcServices, type CommandResult } from './commands.ts';
-import { CC_INVALID_DATA_FIELD, CC_OK, NETFN_CHASSIS } from './constants.ts';
-import { CMD_CHASSIS_CONTROL } from '../../../bmc-adapters/ipmi/codec/commands/netfn.ts';
+import {
+  CC_INSUFFICIENT_PRIVILEGE,
+  CC_INVALID_DATA_FIELD,
+  CC_INVALID_SESSION_ID,
+  CC_OK,
+  CC_PAYLOAD_ALREADY_ACTIVE,
+  CC_PAYLOAD_ALREADY_DEACTIVATED,
+  CC_PAYLOAD_DISABLED,
+  CC_PAYLOAD_ENCRYPTION_REQUIRED,
+  CC_PAYLOAD_LIMIT,
+  CC_PAYLOAD_NO_ENCRYPTION_POSSIBLE,
+} from '../../../bmc-adapters/ipmi/codec/completion-codes.ts';
+import { CMD_CHASSIS_CONTROL, NETFN_CHASSIS, PRIV_ADMIN } from '../../../bmc-adapters/ipmi/codec/commands/netfn.ts';
 import { handleOpenSession, handleRakp1, handleRakp3, type HandshakeHost } from './handshake.ts';
 import type { BmcSession, Peer } from './session.ts';
 import { SessionTable } from './session-table.ts';
@@ -70,17 +81,8 @@ interface SolInstance {
 
 /** The single SOL instance every lab BMC has. */
 const SOL_INSTANCE = 1;
-/** Activate/Deactivate Payload completion codes (§24.1, §24.2). */
-const CC_PAYLOAD_ALREADY_ACTIVE = 0x80;
-const CC_PAYLOAD_DISABLED = 0x81;
-const CC_PAYLOAD_LIMIT = 0x82;
-const CC_PAYLOAD_NO_ENCRYPTION_POSSIBLE = 0x83;
-const CC_PAYLOAD_ENCRYPTION_REQUIRED = 0x84;
-const CC_PAYLOAD_ALREADY_DEACTIVATED = 0x80;
 /** How long a Chassis Control with the same rqSeq and data counts as a resend of an earlier one. */
 const REQUEST_DEDUPE_MS = 5000;
-/** Close Session: "invalid session id in request" (§22.19). */
-const CC_INVALID_SESSION_ID = 0x87;
 
 /**
  * The lab's IPMI 2.0 LAN interface for one machine, on one loopback UDP
@@ -225,7 +227,7 @@ export class IpmiLanServer extends EventEmitter<IpmiLanServerEvents> implements 
     const target = this.sessions.get(bmcSessionId);
     if (!target) return { cc: CC_INVALID_SESSION_ID };
     // Closing another session needs administrator (§22.19); one's own needs nothing.
-    if (target !== by && by.privilege < 4) return { cc: 0xd4 };
+    if (target !== by && by.privilege < PRIV_ADMIN) return { cc: CC_INSUFFICIENT_PRIVILEGE };
     // Removed after the reply went out: the reply still needs this session's keys.
     return { cc: CC_OK, after: () => this.sessions.remove(bmcSessionId, 'close session') };
   }

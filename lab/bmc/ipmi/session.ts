@@ -1,5 +1,6 @@
 import type { RmcpPlusKeys } from '../../../bmc-adapters/ipmi/codec/rmcpplus.ts';
-import type { CipherSuite, Privilege } from './constants.ts';
+import type { CipherSuite } from '../../../bmc-adapters/ipmi/crypto/cipher-suites.ts';
+import type { Privilege } from './constants.ts';
 import { SeqWindow } from './seq-window.ts';
 import type { BmcUser } from './users.ts';
 

@@ -1,19 +1,25 @@
-import { PRIV_USER } from './constants.ts';
+import { PRIV_USER } from '../../../bmc-adapters/ipmi/codec/commands/netfn.ts';
+import {
+  SOL_BIT_RATE_115200,
+  SOL_PARAM_ACCUMULATE,
+  SOL_PARAM_AUTHENTICATION,
+  SOL_PARAM_ENABLE,
+  SOL_PARAM_NONVOLATILE_BIT_RATE,
+  SOL_PARAM_PAYLOAD_CHANNEL,
+  SOL_PARAM_PAYLOAD_PORT,
+  SOL_PARAM_RETRY,
+  SOL_PARAM_SET_IN_PROGRESS,
+  SOL_PARAM_VOLATILE_BIT_RATE,
+  decodeSolConfigParam,
+  encodeSolConfigParam,
+  solConfigParamLength,
+  type SolConfigParam,
+} from '../../../bmc-adapters/ipmi/codec/commands/sol-config.ts';
 
 /**
- * SOL Configuration Parameters (IPMI v2.0 §26.2-26.3, table 26-4), netFn
- * transport 0x0c commands 0x21/0x22. The shared codec has no encoder for
- * these (the client never needs them), so the few bytes live here.
+ * The lab BMC's SOL configuration (IPMI v2.0 §26.2-26.3): the values and which
+ * of them may be written. The bytes are the shared codec's.
  */
-export const CMD_SET_SOL_CONFIG = 0x21;
-export const CMD_GET_SOL_CONFIG = 0x22;
-/** Parameter revision reported with every Get (§26.3: 11h). */
-export const SOL_CONFIG_REVISION = 0x11;
-export const CC_SOL_PARAM_NOT_SUPPORTED = 0x80;
-
-/** Bit-rate codes of parameters 5 and 6. */
-const BITRATE_115200 = 0x0a;
-
 export class SolConfig {
   enabled = true;
   forceEncryption = false;
@@ -25,7 +31,7 @@ export class SolConfig {
   retryCount: number;
   /** In 10 ms units. */
   retryInterval: number;
-  bitRate = BITRATE_115200;
+  bitRate = SOL_BIT_RATE_115200;
 
   constructor(
     readonly port: () => number,
@@ -35,63 +41,70 @@ export class SolConfig {
     this.retryInterval = Math.max(1, Math.round(retry.intervalMs / 10));
   }
 
-  get(param: number): Buffer | undefined {
+  value(param: number): SolConfigParam | undefined {
     switch (param) {
-      case 0:
-        return Buffer.from([0]);
-      case 1:
-        return Buffer.from([this.enabled ? 1 : 0]);
-      case 2:
-        return Buffer.from([(this.forceEncryption ? 0x80 : 0) | (this.forceAuthentication ? 0x40 : 0) | (this.privilege & 0x0f)]);
-      case 3:
-        return Buffer.from([this.accumulateInterval, this.sendThreshold]);
-      case 4:
-        return Buffer.from([this.retryCount & 0x07, this.retryInterval]);
-      case 5:
-      case 6:
-        return Buffer.from([this.bitRate]);
-      case 7:
+      case SOL_PARAM_SET_IN_PROGRESS:
+        return { param, state: 0 };
+      case SOL_PARAM_ENABLE:
+        return { param, enabled: this.enabled };
+      case SOL_PARAM_AUTHENTICATION:
+        return { param, forceEncryption: this.forceEncryption, forceAuthentication: this.forceAuthentication, privilege: this.privilege };
+      case SOL_PARAM_ACCUMULATE:
+        return { param, interval: this.accumulateInterval, threshold: this.sendThreshold };
+      case SOL_PARAM_RETRY:
+        return { param, count: this.retryCount, interval: this.retryInterval };
+      case SOL_PARAM_NONVOLATILE_BIT_RATE:
+      case SOL_PARAM_VOLATILE_BIT_RATE:
+        return { param, bitRate: this.bitRate };
+      case SOL_PARAM_PAYLOAD_CHANNEL:
         // Payload channel: the LAN channel we are (1).
-        return Buffer.from([1]);
-      case 8: {
-        const b = Buffer.alloc(2);
-        b.writeUInt16LE(this.port() & 0xffff);
-        return b;
-      }
+        return { param, channel: 1 };
+      case SOL_PARAM_PAYLOAD_PORT:
+        return { param, port: this.port() };
       default:
         return undefined;
     }
   }
 
-  /** Accepts the writable parameters; false when unsupported or malformed. */
-  set(param: number, data: Buffer): boolean {
-    const b0 = data[0];
-    if (b0 === undefined) return false;
-    switch (param) {
-      case 0:
-        return true;
-      case 1:
-        this.enabled = (b0 & 1) !== 0;
-        return true;
-      case 2:
-        this.forceEncryption = (b0 & 0x80) !== 0;
-        this.forceAuthentication = (b0 & 0x40) !== 0;
-        this.privilege = Math.max(1, Math.min(4, b0 & 0x0f));
-        return true;
-      case 3:
-        this.accumulateInterval = b0;
-        this.sendThreshold = data[1] ?? this.sendThreshold;
-        return true;
-      case 4:
-        this.retryCount = b0 & 0x07;
-        this.retryInterval = data[1] ?? this.retryInterval;
-        return true;
-      case 5:
-      case 6:
-        this.bitRate = b0 & 0x0f;
-        return true;
+  /** Parameter data for Get SOL Configuration Parameters, undefined when not supported. */
+  get(param: number): Buffer | undefined {
+    const v = this.value(param);
+    return v && encodeSolConfigParam(v);
+  }
+
+  /**
+   * Set SOL Configuration Parameters. Short data throws the codec's DecodeError (the
+   * command layer answers 0xc7); channel and port are read-only here.
+   */
+  set(param: number, data: Buffer): 'ok' | 'unsupported' | 'read-only' {
+    if (solConfigParamLength(param) === undefined) return 'unsupported';
+    const v = decodeSolConfigParam(param, data);
+    switch (v.param) {
+      case SOL_PARAM_SET_IN_PROGRESS:
+        // Changes apply at once: nothing to lock or commit.
+        return 'ok';
+      case SOL_PARAM_ENABLE:
+        this.enabled = v.enabled;
+        return 'ok';
+      case SOL_PARAM_AUTHENTICATION:
+        this.forceEncryption = v.forceEncryption;
+        this.forceAuthentication = v.forceAuthentication;
+        this.privilege = Math.max(1, Math.min(4, v.privilege));
+        return 'ok';
+      case SOL_PARAM_ACCUMULATE:
+        this.accumulateInterval = v.interval;
+        this.sendThreshold = v.threshold;
+        return 'ok';
+      case SOL_PARAM_RETRY:
+        this.retryCount = v.count;
+        this.retryInterval = v.interval;
+        return 'ok';
+      case SOL_PARAM_NONVOLATILE_BIT_RATE:
+      case SOL_PARAM_VOLATILE_BIT_RATE:
+        this.bitRate = v.bitRate;
+        return 'ok';
       default:
-        return false;
+        return 'read-only';
     }
   }
 }
