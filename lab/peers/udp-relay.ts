@@ -10,6 +10,7 @@ export interface RelayPacket {
   data: Buffer;
 }
 
+/** 'hold' keeps the packet back until the next one in its direction has passed (a reorder); with one already held it passes. */
 export type RelayFate = 'pass' | 'drop' | 'dup' | 'hold';
 
 export interface UdpRelay {
@@ -18,7 +19,10 @@ export interface UdpRelay {
   close(): Promise<void>;
 }
 
-export async function startUdpRelay(target: { host: string; port: number }, fate: (p: RelayPacket) => RelayFate = () => 'pass'): Promise<UdpRelay> {
+export async function startUdpRelay(
+  target: { host: string; port: number },
+  fate: (p: RelayPacket, holding: boolean) => RelayFate = () => 'pass',
+): Promise<UdpRelay> {
   const front = createSocket('udp4');
   const back = createSocket('udp4');
   const packets: RelayPacket[] = [];
@@ -28,7 +32,7 @@ export async function startUdpRelay(target: { host: string; port: number }, fate
   const forward = (dir: 'c2s' | 's2c', data: Buffer, send: (b: Buffer) => void): void => {
     const p = { dir, data: Buffer.from(data) };
     packets.push(p);
-    const f = fate(p);
+    const f = fate(p, held[dir] !== undefined);
     if (f === 'drop') return;
     if (f === 'hold' && !held[dir]) {
       held[dir] = p.data;

@@ -6,7 +6,7 @@ import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import type { BmcUser } from '../../lab/bmc/ipmi/users.ts';
 import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
 import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
-import { LossyRelay } from '../lab-bmc/helpers/lossy-relay.ts';
+import { startLossyRelay, type LossyRelay } from '../helpers/lossy-relay.ts';
 
 /**
  * SOL between our client (SolTransport, suite 17) and the lab BMC through a
@@ -47,8 +47,8 @@ describe('SOL through a lossy relay (client SolTransport vs lab BMC)', () => {
 
   before(async () => {
     const p = await bmc.start();
-    relay = new LossyRelay({ target: { host: p.host, port: p.ipmi }, drop: 0.1, duplicate: 0.1, reorder: 0.1, seed: SEED });
-    const port = await relay.start();
+    relay = await startLossyRelay({ target: { host: p.host, port: p.ipmi }, drop: 0.1, duplicate: 0.1, reorder: 0.1, seed: SEED });
+    const port = relay.port;
     sol = new SolTransport({
       host: '127.0.0.1',
       port,
@@ -76,7 +76,7 @@ describe('SOL through a lossy relay (client SolTransport vs lab BMC)', () => {
     await sol?.close();
     await pool.close();
     await bmc.stop();
-    await relay?.stop();
+    await relay?.close();
   });
 
   test('BMC → console: 24 KB of console output arrive byte-exact', async () => {

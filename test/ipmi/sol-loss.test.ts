@@ -4,25 +4,20 @@ import { SolTransport } from '../../bmc-adapters/ipmi/sol/sol-transport.ts';
 import { UdpPool } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
 import { startTelnetEcho, type TelnetEcho } from '../../lab/peers/telnet-echo.ts';
-import { startUdpRelay, type RelayFate, type UdpRelay } from '../../lab/peers/udp-relay.ts';
-import { prng } from './helpers/fuzz.ts';
+import { startLossyRelay, type LossyRelay } from '../helpers/lossy-relay.ts';
 
 // SOL through a relay that drops, duplicates and reorders 10% of the datagrams each way
 // (seeded, so reproducible): what we type must come back from the machine byte-exact.
 const creds = { username: 'admin', password: 'loss-pass' };
 let sim: IpmiSim;
 let echo: TelnetEcho;
-let relay: UdpRelay;
+let relay: LossyRelay;
 let pool: UdpPool;
 
 before(async () => {
   echo = await startTelnetEcho();
   sim = await startIpmiSim({ ...creds, solTelnetPort: echo.port });
-  const rnd = prng(20261126);
-  relay = await startUdpRelay({ host: '127.0.0.1', port: sim.port }, (): RelayFate => {
-    const x = rnd();
-    return x < 0.034 ? 'drop' : x < 0.067 ? 'dup' : x < 0.1 ? 'hold' : 'pass';
-  });
+  relay = await startLossyRelay({ target: { host: '127.0.0.1', port: sim.port }, drop: 0.034, duplicate: 0.033, reorder: 0.033, seed: Number(process.env.RB_LOSS_SEED ?? 20261126) });
   pool = new UdpPool({ sockets: 1, bindAddress: '127.0.0.1' });
 });
 after(async () => {

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import * as c from '../../../bmc-adapters/ipmi/codec/index.ts';
 import { DecodeError } from '../../../bmc-adapters/errors.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
 /**
  * Mutation fuzzer over every decoder: valid seeds, then bit flips, byte overwrites,
  * truncations, extensions, insertions and deletions from a seeded PRNG (reproducible).
  * The only acceptable failure is DecodeError; a hang would blow the test's time budget.
  */
-export function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
-
 export function mutate(seed: Buffer, rnd: () => number): Buffer {
   const b = Buffer.from(seed);
   const ops = 1 + Math.floor(rnd() * 4);
@@ -92,7 +83,7 @@ export const targets: [string, (b: Buffer) => unknown, Buffer][] = [
 
 /** Returns how many inputs ran; throws on anything but DecodeError. */
 export function fuzz(perTarget: number, seed = 0xc0ffee): number {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   let n = 0;
   for (const [name, decode, s] of targets) {
     decode(s); // the seed itself must decode
