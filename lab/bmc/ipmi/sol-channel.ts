@@ -1,5 +1,6 @@
 import type { SolPacket } from '../../../bmc-adapters/ipmi/codec/sol.ts';
 import { SOL_OP_GENERATE_BREAK, SOL_OP_NACK, SOL_ST_DEACTIVATED } from '../../../bmc-adapters/ipmi/codec/sol.ts';
+import { SolInboundFilter } from '../../../bmc-adapters/ipmi/sol/sol-inbound.ts';
 import type { BmcClock, TimerHandle } from '../clock.ts';
 
 /**
@@ -7,11 +8,10 @@ import type { BmcClock, TimerHandle } from '../clock.ts';
  * from the machine go out in numbered packets, one outstanding at a time,
  * retransmitted until ACKed (partial accepts resend the rest under a new
  * number); packets from the remote console are written once and ACKed, a
- * retransmitted one is only re-ACKed. No I/O: `send` and `writeSerial` are
+ * retransmitted one is only re-ACKed and a late copy ignored (the client's
+ * SolInboundFilter, the same rules on the other side). No I/O: `send` and `writeSerial` are
  * the edges, time comes from the injected clock.
  */
-
-const RECENT_INBOUND = 7;
 
 export interface SolChannelOptions {
   clock: BmcClock;
@@ -35,17 +35,14 @@ export class SolChannel {
   private outstanding: { seq: number; data: Buffer; tries: number } | null = null;
   private timer: TimerHandle | null = null;
   private nextSeq = 1;
-  /**
-   * Recently written inbound packets. A console sends number n+1 only after
-   * n was ACKed, and reuses a number only 15 packets later, so a number seen
-   * among the last few is a resend (possibly delayed behind a newer packet).
-   */
-  private recentInbound: Array<{ seq: number; count: number }> = [];
+  private readonly inbound: SolInboundFilter;
   private closed = false;
   /** Counters for tests and the benchmark. */
   readonly stats = { sent: 0, retransmits: 0, givenUp: 0, received: 0, duplicates: 0 };
 
-  constructor(private readonly o: SolChannelOptions) {}
+  constructor(private readonly o: SolChannelOptions) {
+    this.inbound = new SolInboundFilter({ now: () => o.clock.now() });
+  }
 
   /** Machine output to deliver to the remote console. */
   enqueue(data: Uint8Array): void {
@@ -62,22 +59,21 @@ export class SolChannel {
   /** A decoded SOL packet from the remote console. */
   receive(f: SolPacket): void {
     if (this.closed) return;
-    if (f.ackSeq !== 0 && this.outstanding && f.ackSeq === this.outstanding.seq) this.onAck(f);
-    if (f.packetSeq !== 0) {
-      const seen = this.recentInbound.find((r) => r.seq === f.packetSeq);
-      if (seen) {
-        // A retransmission: our ACK was lost or late. ACK again, do not type twice.
-        this.stats.duplicates++;
-        this.o.send({ packetSeq: 0, ackSeq: f.packetSeq, acceptedCount: seen.count, opStatus: 0, data: Buffer.alloc(0) });
-        return;
-      }
+    if (f.packetSeq === 0) {
+      if (f.ackSeq !== 0 && this.outstanding && f.ackSeq === this.outstanding.seq) this.onAck(f);
+      return;
+    }
+    const v = this.inbound.accept(f.packetSeq, f.data);
+    if (v.useAckFields && f.ackSeq !== 0 && this.outstanding && f.ackSeq === this.outstanding.seq) this.onAck(f);
+    if (v.kind === 'new') {
       this.stats.received++;
       if (f.opStatus & SOL_OP_GENERATE_BREAK) this.o.sendBreak?.();
-      if (f.data.length > 0) this.o.writeSerial(f.data);
-      this.recentInbound.push({ seq: f.packetSeq, count: f.data.length });
-      if (this.recentInbound.length > RECENT_INBOUND) this.recentInbound.shift();
-      this.o.send({ packetSeq: 0, ackSeq: f.packetSeq, acceptedCount: f.data.length, opStatus: 0, data: Buffer.alloc(0) });
+    } else {
+      // A resend (our ACK was lost) or a late copy: never typed twice.
+      this.stats.duplicates++;
     }
+    if (v.deliver.length > 0) this.o.writeSerial(v.deliver);
+    if (v.ack) this.o.send({ packetSeq: 0, ackSeq: v.ack.seq, acceptedCount: v.ack.count, opStatus: 0, data: Buffer.alloc(0) });
   }
 
   /** Stops timers; a last packet tells the console SOL is going away when asked. */
