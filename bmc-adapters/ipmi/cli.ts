@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { IpmiClient, type BootTarget, type PowerAction } from './client.ts';
 import { SolTransport } from './sol/sol-transport.ts';
 import { parseWorkarounds } from './session/workarounds.ts';
-import { mapLimit, UdpPool } from './transport/udp-pool.ts';
+import { DEFAULT_FANOUT, mapLimit, UdpPool } from './transport/udp-pool.ts';
 import type { SessionOptions } from './session/session.ts';
 
 /**
@@ -91,12 +91,22 @@ async function sessionOptions(g: GlobalOpts): Promise<SessionOptions> {
   return o;
 }
 
-/** Runs `fn` on every target under the fan-out limit, one output line per target for --hosts. */
+/** Close Session's deadline once a BMC has answered: the CLI is about to exit and prints first. */
+const CLOSE_TIMEOUT_MS = 500;
+
+/**
+ * Runs `fn` on every target under the fan-out limit, one output line per target for --hosts.
+ * The client logs in with the first command, at the privilege that command needs. Close Session
+ * does not hold a fan-out slot or the output: it is sent as soon as a BMC has answered, and all
+ * of them are awaited (one try, CLOSE_TIMEOUT_MS each) after the output, before exit.
+ */
 async function forEachTarget(cmd: Command, fn: (c: IpmiClient) => Promise<string | undefined>): Promise<void> {
   const g = cmd.optsWithGlobals<GlobalOpts>();
   const targets = parseTargets(g);
   const base = await sessionOptions(g);
   const pool = new UdpPool({ sockets: Math.min(8, Math.max(1, Math.ceil(targets.length / 128))) });
+  const closeOpts = { timeoutMs: Math.min(CLOSE_TIMEOUT_MS, base.timeoutMs ?? CLOSE_TIMEOUT_MS), retries: 0 };
+  const closing: Promise<void>[] = [];
   let failed = 0;
   try {
     const many = targets.length > 1 || !!g.hosts;
@@ -104,7 +114,8 @@ async function forEachTarget(cmd: Command, fn: (c: IpmiClient) => Promise<string
       const label = `${t.host}:${t.port}`;
       let client: IpmiClient | undefined;
       try {
-        client = await IpmiClient.connect({ ...base, host: t.host, port: t.port, pool });
+        // No keepalive timer per session: one command's requests keep it alive (a --wait polls).
+        client = await IpmiClient.create({ ...base, host: t.host, port: t.port, pool, keepaliveMs: 0 });
         const out = await fn(client);
         if (many) return `${label}: ${out ?? 'ok'}\n`;
         if (out !== undefined) process.stdout.write(`${out}\n`);
@@ -114,12 +125,13 @@ async function forEachTarget(cmd: Command, fn: (c: IpmiClient) => Promise<string
         if (many) return `${label}: error ${msg}\n`;
         process.stderr.write(`error: ${msg}\n`);
       } finally {
-        await client?.close().catch(() => undefined);
+        if (client) closing.push(client.close(closeOpts).catch(() => undefined));
       }
       return '';
     });
     // One line per BMC, in the order given, so scripts can zip results with their input.
     process.stdout.write(lines.join(''));
+    await Promise.all(closing);
   } finally {
     await pool.close();
   }
@@ -194,7 +206,7 @@ export const ipmiCommand = new Command('ipmi')
   .option('-U, --user <user>', 'user name', 'admin')
   .addOption(new Option('-C, --cipher <id>', 'cipher suite to use (default: try 17, then 3)').choices(['17', '3', '16', '2', '15', '1', '0']))
   .option('--hosts <list>', 'many BMCs at once: HOST:PORT,HOST:PORT,...')
-  .option('--fanout <n>', 'BMCs contacted concurrently with --hosts', '256')
+  .option('--fanout <n>', 'BMCs contacted concurrently with --hosts', String(DEFAULT_FANOUT))
   .option('--timeout <ms>', 'first retransmit timeout', '1000')
   .option('--retries <n>', 'retransmissions per request', '3')
   .option('-W, --workarounds <list>', 'comma-separated BMC workarounds (see docs/ipmi.md)')

@@ -2,14 +2,15 @@ import { BOOT_PARAM_FLAGS, BOOT_PARAM_INFO_ACK, bootDeviceCode, bootDeviceName, 
 import { CHASSIS_HARD_RESET, CHASSIS_POWER_CYCLE, CHASSIS_POWER_DOWN, CHASSIS_POWER_UP, CHASSIS_PULSE_DIAG, CHASSIS_SOFT_SHUTDOWN, decodeChassisStatusResponse, encodeChassisControlRequest, type ChassisStatus } from './codec/commands/chassis.ts';
 import { decodeCipherSuiteRecords, decodeCipherSuitesResponse, encodeCipherSuitesRequest, type CipherSuiteRecord } from './codec/commands/cipher-suites.ts';
 import { decodeDeviceIdResponse, type DeviceId } from './codec/commands/device-id.ts';
-import { CMD_CHASSIS_CONTROL, CMD_GET_CHANNEL_CIPHER_SUITES, CMD_GET_CHASSIS_STATUS, CMD_GET_DEVICE_ID, CMD_GET_SYSTEM_BOOT_OPTIONS, CMD_SET_SYSTEM_BOOT_OPTIONS, NETFN_APP, NETFN_CHASSIS } from './codec/commands/netfn.ts';
+import { CMD_CHASSIS_CONTROL, CMD_GET_CHANNEL_CIPHER_SUITES, CMD_GET_CHASSIS_STATUS, CMD_GET_DEVICE_ID, CMD_GET_SYSTEM_BOOT_OPTIONS, CMD_SET_SYSTEM_BOOT_OPTIONS, NETFN_APP, NETFN_CHASSIS, PRIV_USER } from './codec/commands/netfn.ts';
 import { IpmiError } from './session/errors.ts';
-import { IpmiSession, type SessionLink, type SessionOptions } from './session/session.ts';
+import { IpmiSession, type CloseOptions, type SessionLink, type SessionOptions } from './session/session.ts';
 import { sharedPool, type PoolLink, type UdpPool } from './transport/udp-pool.ts';
 
 export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft' | 'nmi';
 export type BootTarget = 'pxe' | 'disk' | 'cdrom' | 'bios';
 
+const EMPTY = Buffer.alloc(0);
 const controls: Record<PowerAction, number> = { on: CHASSIS_POWER_UP, off: CHASSIS_POWER_DOWN, cycle: CHASSIS_POWER_CYCLE, reset: CHASSIS_HARD_RESET, soft: CHASSIS_SOFT_SHUTDOWN, nmi: CHASSIS_PULSE_DIAG };
 
 export interface ClientOptions extends SessionOptions {
@@ -45,7 +46,10 @@ export class IpmiClient {
     return c;
   }
 
-  /** Attaches without logging in (the first command does). */
+  /**
+   * Attaches without logging in: the first command does, at the privilege it needs (a status
+   * query then costs no Set Session Privilege Level round trip).
+   */
   static async create(o: ClientOptions): Promise<IpmiClient> {
     const pool = o.pool ?? sharedPool();
     // The pool needs the packet handler before the session (which needs the link) exists.
@@ -57,11 +61,11 @@ export class IpmiClient {
   }
 
   async mcInfo(): Promise<DeviceId> {
-    return decodeDeviceIdResponse(await this.session.request(NETFN_APP, CMD_GET_DEVICE_ID, Buffer.alloc(0)));
+    return decodeDeviceIdResponse(await this.session.request(NETFN_APP, CMD_GET_DEVICE_ID, EMPTY, { privilege: PRIV_USER }));
   }
 
   async chassisStatus(): Promise<ChassisStatus> {
-    return decodeChassisStatusResponse(await this.session.request(NETFN_CHASSIS, CMD_GET_CHASSIS_STATUS, Buffer.alloc(0)));
+    return decodeChassisStatusResponse(await this.session.request(NETFN_CHASSIS, CMD_GET_CHASSIS_STATUS, EMPTY, { privilege: PRIV_USER }));
   }
 
   async powerStatus(): Promise<'on' | 'off'> {
@@ -112,8 +116,9 @@ export class IpmiClient {
     return decodeCipherSuiteRecords(Buffer.concat(chunks));
   }
 
-  async close(): Promise<void> {
-    await this.session.close();
+  /** Close Session (best effort, see `CloseOptions`), then stops routing packets here. */
+  async close(o: CloseOptions = {}): Promise<void> {
+    await this.session.close(o);
     this.link.detach();
   }
 }

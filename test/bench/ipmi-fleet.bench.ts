@@ -1,15 +1,19 @@
 /**
- * IPMI fan-out against BMC-only lab BMCs (lab/bmc/fleet-main.ts, its own
- * process): power status of 200 and 1000 BMCs with our CLI (and our library
- * in-process) against FreeIPMI ipmipower in the same run; session setup time
- * against ipmitool; SOL throughput at the maximum payload size.
+ * IPMI fan-out against BMC-only lab BMCs (lab/bmc/fleet-main.ts, its own process): the one
+ * comparison of power status at 200 and 1000 BMCs, our CLI process against FreeIPMI ipmipower
+ * in the same run, whole process wall time (start-up included), interleaved rounds, best and
+ * median of each; our library in-process as secondary rows. Also session setup against
+ * ipmitool and SOL throughput at the maximum payload size.
+ * The CLI runs the way `npm run setup` installs it: bin/rescuebox.js on the esbuild bundle
+ * (scripts/build.d/60-cli.sh), rebuilt here whenever a source is newer, so the figure is for
+ * the code in the tree, never a stale bundle and never the tsx fallback unless marked so.
  * Every BMC gets its own 127.77.y.z address, so ipmipower's port-less labels
  * still name one BMC each. Passwords go through the environment or a 0600
  * file, never argv.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
@@ -19,7 +23,7 @@ import { SimulatedMachine } from '../../lab/bmc/simulated-machine.ts';
 import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
-import { libraryPowerStatus } from './power-fanout.ts';
+import { ensureCliBundle, libraryPowerStatus } from './power-fanout.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const AREA = 'ipmi fleet';
@@ -85,12 +89,19 @@ async function ipmipower(addrs: string[], conf: string): Promise<Ran & { right: 
   return { ...r, ...checkLines(lines, addrs, (a) => a.slice(0, a.lastIndexOf(':'))) };
 }
 
-async function library(addrs: string[]): Promise<{ ms: number; right: number; errors: number }> {
+async function library(addrs: string[]): Promise<{ ms: number; closedMs: number; right: number; errors: number }> {
   const targets = addrs.map((a) => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) }));
-  const { ms, results } = await libraryPowerStatus(targets, { username: USER, password: PASSWORD, cipherSuite: 17 });
+  const { ms, closedMs, results } = await libraryPowerStatus(targets, { username: USER, password: PASSWORD, cipherSuite: 17 });
   const right = results.filter((v, i) => v === expected(i)).length;
-  return { ms, right, errors: results.length - right };
+  return { ms, closedMs, right, errors: results.length - right };
 }
+
+const best = (xs: number[]): number => Math.min(...xs);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const load = (): string => loadavg()[0]?.toFixed(1) ?? '?';
 
 async function sessionSetup(addr: string): Promise<BenchRow[]> {
   const i = addr.lastIndexOf(':');
@@ -170,35 +181,65 @@ async function solThroughput(): Promise<BenchRow[]> {
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  let bundled = await ensureCliBundle();
   const fleet = await startFleetProcess(1000);
   const dir = mkdtempSync(join(tmpdir(), 'rb-ipmi-bench-'));
   const conf = join(dir, 'freeipmi.conf');
   writeFileSync(conf, `username ${USER}\npassword ${PASSWORD}\ncipher-suite-id 17\nprivilege-level ADMIN\n`, { mode: 0o600 });
   try {
     rows.push({ area: AREA, metric: 'fleet process RSS, 1000 BMC-only virtual BMCs', value: fleet.rssMb, unit: 'MB' });
-    const help = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help']);
-    rows.push({ area: AREA, metric: 'rescuebox CLI start-up (ipmi --help)', value: Math.round(help.ms), unit: 'ms', note: 'included in every CLI figure below' });
+    const startups: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      bundled = (await ensureCliBundle()) && bundled;
+      startups.push((await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help'])).ms);
+    }
+    const tsxStart = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help'], { RESCUEBOX_NO_BUNDLE: '1' });
+    rows.push({ area: AREA, metric: 'rescuebox CLI start-up (ipmi --help)', value: Math.round(best(startups)), unit: 'ms', note: `best of 5 (median ${Math.round(median(startups))}), ${bundled ? 'esbuild bundle' : 'tsx: bundle build failed'}; through tsx (sources newer than the bundle) ${Math.round(tsxStart.ms)} ms; included in every CLI figure below` });
+    // Warm the fleet's JIT first, or whichever client runs first pays for it.
+    await ipmipower(fleet.addresses.slice(0, 200), conf);
+    await ours(fleet.addresses.slice(0, 200));
     for (const n of [200, 1000]) {
       const addrs = fleet.addresses.slice(0, n);
-      // Alternate who goes first so neither always meets a cold fleet.
-      const fi = await ipmipower(addrs, conf);
-      const o = await ours(addrs);
-      const lib = await library(addrs);
+      const rounds = n === 200 ? 5 : 3;
+      const o: (Ran & { right: number; errors: number })[] = [];
+      const fi: (Ran & { right: number; errors: number })[] = [];
+      const loads: string[] = [];
+      // Interleaved, alternating who goes first: the machine is shared and its load moves.
+      for (let r = 0; r < rounds; r++) {
+        bundled = (await ensureCliBundle()) && bundled;
+        loads.push(load());
+        if (r % 2 === 0) {
+          fi.push(await ipmipower(addrs, conf));
+          o.push(await ours(addrs));
+        } else {
+          o.push(await ours(addrs));
+          fi.push(await ipmipower(addrs, conf));
+        }
+      }
+      const ob = o.reduce((a, b) => (b.ms < a.ms ? b : a));
+      const fb = fi.reduce((a, b) => (b.ms < a.ms ? b : a));
       const note = (r: { right: number; errors: number }) => `${r.right}/${n} correct${r.errors ? `, ${r.errors} wrong or failed` : ''}`;
+      const allRight = (xs: { errors: number }[]) => xs.every((x) => x.errors === 0);
+      const oMs = o.map((x) => x.ms);
+      const fMs = fi.map((x) => x.ms);
+      const won = o.filter((x, i) => x.ms < (fi[i] as Ran).ms).length;
       rows.push({
         area: AREA,
         metric: `power status ×${n} (rescuebox ipmi --hosts, CLI process)`,
-        value: Math.round(o.ms),
+        value: Math.round(ob.ms),
         unit: 'ms',
-        target: n === 200 ? `< ipmipower (${Math.round(fi.ms)} ms)` : '<= 2000 ms',
-        ok: n === 200 ? o.ms < fi.ms : o.ms <= 2000,
-        note: note(o),
+        target: n === 200 ? `< ipmipower (${Math.round(fb.ms)} ms)` : '<= 2000 ms',
+        ok: (n === 200 ? ob.ms < fb.ms : ob.ms <= 2000) && allRight(o),
+        note: `best of ${rounds} interleaved with ipmipower (median ${Math.round(median(oMs))}, all ${oMs.map(Math.round).join('/')}); faster than ipmipower in ${won}/${rounds} rounds; ${note(ob)}; whole process incl. start-up, ${bundled ? 'bundle' : 'tsx'}; load avg ${loads.join('/')} (2 cores)`,
       });
-      if (o.maxRssMb !== undefined) {
-        rows.push({ area: AREA, metric: `power status ×${n}: CLI peak RSS`, value: Math.round(o.maxRssMb), unit: 'MB', target: n === 1000 ? '<= 100 MB' : undefined, ok: n === 1000 ? o.maxRssMb <= 100 : undefined });
+      const rss = o.map((x) => x.maxRssMb ?? 0);
+      if (rss.some((x) => x > 0)) {
+        rows.push({ area: AREA, metric: `power status ×${n}: CLI peak RSS`, value: Math.round(Math.max(...rss)), unit: 'MB', ...(n === 1000 ? { target: '<= 100 MB', ok: Math.max(...rss) <= 100 } : {}), note: `highest of ${rounds} runs (lowest ${Math.round(Math.min(...rss))}); /usr/bin/time %M` });
       }
-      rows.push({ area: AREA, metric: `power status ×${n} (rescuebox library, in-process)`, value: Math.round(lib.ms), unit: 'ms', note: note(lib) });
-      rows.push({ area: AREA, metric: `power status ×${n} (ipmipower -D LAN_2_0 --stat)`, value: Math.round(fi.ms), unit: 'ms', note: `${note(fi)}${fi.maxRssMb !== undefined ? `, peak RSS ${Math.round(fi.maxRssMb)} MB` : ''}` });
+      rows.push({ area: AREA, metric: `power status ×${n} (ipmipower -D LAN_2_0 --stat)`, value: Math.round(fb.ms), unit: 'ms', note: `best of ${rounds} (median ${Math.round(median(fMs))}, all ${fMs.map(Math.round).join('/')}); ${note(fb)}${fb.maxRssMb !== undefined ? `, peak RSS ${Math.round(fb.maxRssMb)} MB` : ''}` });
+      const libs = [await library(addrs), await library(addrs)];
+      const lb = libs.reduce((a, b) => (b.ms < a.ms ? b : a));
+      rows.push({ area: AREA, metric: `power status ×${n} (rescuebox library, in-process; secondary)`, value: Math.round(lb.ms), unit: 'ms', note: `best of 2, first send to last answer (${Math.round(lb.closedMs)} ms until every Close Session), bench process under tsx, warm; ${note(lb)}` });
     }
     rows.push(...(await sessionSetup(fleet.addresses[0] as string)));
   } finally {

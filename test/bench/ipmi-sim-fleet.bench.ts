@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
-import { libraryPowerStatus } from './power-fanout.ts';
+import { ensureCliBundle, libraryPowerStatus } from './power-fanout.ts';
 
 const AREA = 'ipmi ipmi_sim fleet';
 const USER = 'admin';
@@ -120,6 +120,7 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ area: AREA, metric: `total RSS of ${n} ipmi_sim`, value: Math.round(rssMb), unit: 'MB', note: `${(rssMb / n).toFixed(1)} MB each (VmRSS, shared pages counted per process)` });
     // ipmipower both first (sims never logged into) and last, so neither side always meets a cold fleet.
     const fiCold = await ipmipower(sims, conf);
+    const bundled = await ensureCliBundle();
     const o = await ours(sims);
     const lib = await library(sims);
     const fiWarm = await ipmipower(sims, conf);
@@ -132,7 +133,7 @@ export async function run(): Promise<BenchRow[]> {
       unit: 'ms',
       target: `< ipmipower, faster run (${Math.round(fi.ms)} ms)`,
       ok: o.ms < fi.ms,
-      note: `${note(o)}${o.maxRssMb !== undefined ? `, peak RSS ${Math.round(o.maxRssMb)} MB` : ''}${firstOdd(o.stdout)}`,
+      note: `${note(o)}${o.maxRssMb !== undefined ? `, peak RSS ${Math.round(o.maxRssMb)} MB` : ''}; ${bundled ? 'CLI bundle' : 'CLI through tsx (bundle build failed)'}${firstOdd(o.stdout)}`,
     });
     rows.push({ area: AREA, metric: `power status ×${n} ipmi_sim, suite 3 (rescuebox library, in-process)`, value: Math.round(lib.ms), unit: 'ms', note: note(lib) });
     for (const [when, r] of [['first', fiCold], ['last', fiWarm]] as const) {

@@ -35,11 +35,43 @@ test('handshake: auth cap, open session (17), RAKP 1-4, set privilege; close sen
   assert.equal(s.state, 'active');
   assert.equal(s.suite?.id, 17);
   assert.deepEqual(types(bmc).slice(0, 4), ['ipmi15', c.PAYLOAD_OPEN_SESSION_REQUEST, c.PAYLOAD_RAKP1, c.PAYLOAD_RAKP3]);
+  assert.ok(bmc.log.some((x) => x.cmd === c.CMD_SET_SESSION_PRIVILEGE), 'open() raises to the requested privilege');
+  assert.equal(s.sessionPrivilege, c.PRIV_ADMIN);
   const id = c.decodeDeviceIdResponse(await drive(clock, s.request(c.NETFN_APP, c.CMD_GET_DEVICE_ID, Buffer.alloc(0))));
   assert.equal(id.manufacturerId, 0xbeef);
   await drive(clock, s.close());
   assert.equal(bmc.sessionsClosed, 1);
   assert.equal(s.state, 'closed');
+});
+
+test('privilege: a USER-level request logs in without Set Session Privilege; the first command needing more raises once', async () => {
+  const { clock, bmc, s } = setup();
+  const privs = () => bmc.log.filter((x) => x.cmd === c.CMD_SET_SESSION_PRIVILEGE).length;
+  const st = c.decodeChassisStatusResponse(await drive(clock, s.request(c.NETFN_CHASSIS, c.CMD_GET_CHASSIS_STATUS, Buffer.alloc(0), { privilege: c.PRIV_USER })));
+  assert.equal(st.powerOn, false);
+  assert.equal(privs(), 0);
+  assert.equal(s.sessionPrivilege, c.PRIV_USER);
+  await drive(clock, s.request(c.NETFN_CHASSIS, c.CMD_CHASSIS_CONTROL, c.encodeChassisControlRequest(c.CHASSIS_POWER_UP)));
+  await drive(clock, s.request(c.NETFN_CHASSIS, c.CMD_CHASSIS_CONTROL, c.encodeChassisControlRequest(c.CHASSIS_POWER_UP)));
+  assert.equal(privs(), 1);
+  const inSession = bmc.log.filter((x) => x.payloadType === c.PAYLOAD_IPMI).map((x) => x.cmd);
+  assert.deepEqual(inSession, [c.CMD_GET_CHASSIS_STATUS, c.CMD_SET_SESSION_PRIVILEGE, c.CMD_CHASSIS_CONTROL, c.CMD_CHASSIS_CONTROL]);
+  assert.equal(s.sessionPrivilege, c.PRIV_ADMIN);
+  assert.equal(s.stats.handshakes, 1);
+  await drive(clock, s.close({ timeoutMs: 100, retries: 0 }));
+  assert.equal(bmc.sessionsClosed, 1);
+});
+
+test('privilege: a refused Set Session Privilege is E_IPMI_PRIVILEGE, and open() closes the session it made', async () => {
+  const { clock, bmc, s } = setup({}, (b) => (b.privilegeCc = 0x81));
+  await assert.rejects(drive(clock, s.open()), (e: Error & { code?: string; completionCode?: number }) => e.code === 'E_IPMI_PRIVILEGE' && e.completionCode === 0x81);
+  assert.equal(bmc.sessionsClosed, 1);
+  assert.notEqual(s.state, 'active');
+  // A USER-level request on a fresh session still works: nothing asked for more.
+  const t = setup({}, (b) => (b.privilegeCc = 0x81));
+  await drive(t.clock, t.s.request(c.NETFN_CHASSIS, c.CMD_GET_CHASSIS_STATUS, Buffer.alloc(0), { privilege: c.PRIV_USER }));
+  await assert.rejects(drive(t.clock, t.s.request(c.NETFN_CHASSIS, c.CMD_CHASSIS_CONTROL, c.encodeChassisControlRequest(c.CHASSIS_POWER_UP))), (e: Error & { code?: string }) => e.code === 'E_IPMI_PRIVILEGE');
+  assert.equal(t.bmc.powerOn, false);
 });
 
 test('suite fallback: a BMC without 17 answers 0x11 and suite 3 is used', async () => {

@@ -1,7 +1,7 @@
 import { DecodeError } from '../../errors.ts';
-import { Reader, u16le, u32le } from './bytes.ts';
+import { Reader } from './bytes.ts';
 import { AUTH_TYPE_RMCPPLUS } from './ipmi15.ts';
-import { RMCP_CLASS_IPMI, decodeRmcpHeader, encodeRmcpHeader } from './rmcp.ts';
+import { RMCP_CLASS_IPMI, RMCP_SEQ_NO_ACK, RMCP_VERSION, decodeRmcpHeader } from './rmcp.ts';
 
 /** RMCP+ session header and trailer (IPMI v2.0 §13.6, table 13-8 "IPMI v2.0 RMCP+ Session Header"). */
 
@@ -79,6 +79,7 @@ function headerLength(payloadType: number): number {
 }
 
 // IPMI v2.0 §13.6 table 13-8 and §13.28.4 (integrity pad to a 4-byte multiple, pad length, next header, AuthCode).
+// One allocation for the datagram: this runs for every packet of every session.
 export function encodeRmcpPlus(
   p: Omit<RmcpPlusPacket, 'stillEncrypted' | 'authCode'>,
   keys: RmcpPlusKeys = {},
@@ -89,22 +90,40 @@ export function encodeRmcpPlus(
     payload = keys.confidentiality.encrypt(payload);
   }
   if (payload.length > 0xffff) throw new RangeError('RMCP+ payload longer than 65535 bytes');
-  const head: Buffer[] = [Buffer.from([AUTH_TYPE_RMCPPLUS, (p.payloadType & 0x3f) | (p.encrypted ? 0x80 : 0) | (p.authenticated ? 0x40 : 0)])];
+  const integrity = p.authenticated ? keys.integrity : undefined;
+  if (p.authenticated && !integrity) throw new Error('authenticated packet without an integrity key');
+  const bodyLen = headerLength(p.payloadType) + payload.length;
+  const pad = integrity ? (4 - ((bodyLen + 2) % 4)) % 4 : 0;
+  const signedEnd = 4 + bodyLen + (integrity ? pad + 2 : 0);
+  const out = Buffer.allocUnsafe(signedEnd + (integrity?.authCodeLength ?? 0));
+  out[0] = RMCP_VERSION;
+  out[1] = 0x00;
+  out[2] = RMCP_SEQ_NO_ACK;
+  out[3] = RMCP_CLASS_IPMI;
+  out[4] = AUTH_TYPE_RMCPPLUS;
+  out[5] = (p.payloadType & 0x3f) | (p.encrypted ? 0x80 : 0) | (p.authenticated ? 0x40 : 0);
+  let o = 6;
   if (p.payloadType === PAYLOAD_OEM) {
-    const oem = Buffer.alloc(6);
-    oem.writeUInt32LE((p.oemIana ?? 0) >>> 0, 0);
-    oem.writeUInt16LE(p.oemPayloadId ?? 0, 4);
-    head.push(oem);
+    out.writeUInt32LE((p.oemIana ?? 0) >>> 0, o);
+    out.writeUInt16LE(p.oemPayloadId ?? 0, o + 4);
+    o += 6;
   }
-  head.push(u32le(p.sessionId), u32le(p.sessionSeq), u16le(payload.length), payload);
-  let body = Buffer.concat(head);
-  if (p.authenticated) {
-    if (!keys.integrity) throw new Error('authenticated packet without an integrity key');
-    const pad = (4 - ((body.length + 2) % 4)) % 4;
-    body = Buffer.concat([body, Buffer.alloc(pad, 0xff), Buffer.from([pad, NEXT_HEADER])]);
-    body = Buffer.concat([body, keys.integrity.sign(body)]);
+  out.writeUInt32LE(p.sessionId >>> 0, o);
+  out.writeUInt32LE(p.sessionSeq >>> 0, o + 4);
+  out.writeUInt16LE(payload.length, o + 8);
+  o += 10;
+  payload.copy(out, o);
+  o += payload.length;
+  if (!integrity) return out;
+  out.fill(0xff, o, o + pad);
+  out[o + pad] = pad;
+  out[o + pad + 1] = NEXT_HEADER;
+  const code = integrity.sign(out.subarray(4, signedEnd));
+  if (code.length === integrity.authCodeLength) {
+    code.copy(out, signedEnd);
+    return out;
   }
-  return Buffer.concat([encodeRmcpHeader({ messageClass: RMCP_CLASS_IPMI }), body]);
+  return Buffer.concat([out.subarray(0, signedEnd), code]); // a codec whose AuthCode length differs from what it declared
 }
 
 /**

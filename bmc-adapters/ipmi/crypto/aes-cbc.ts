@@ -8,16 +8,23 @@ import type { ConfidentialityCodec } from '../codec/rmcpplus.ts';
  */
 export function confidentialityPad(plain: Buffer): Buffer {
   const n = (16 - ((plain.length + 1) % 16)) % 16;
-  const pad = Buffer.alloc(n + 1);
-  for (let i = 0; i < n; i++) pad[i] = i + 1;
-  pad[n] = n;
-  return Buffer.concat([plain, pad]);
+  const out = Buffer.allocUnsafe(plain.length + n + 1);
+  plain.copy(out, 0);
+  for (let i = 0; i < n; i++) out[plain.length + i] = i + 1;
+  out[plain.length + n] = n;
+  return out;
 }
 
 export function aesCbcEncrypt(key: Buffer, plain: Buffer, iv: Buffer = randomBytes(16)): Buffer {
   const c = createCipheriv('aes-128-cbc', key.subarray(0, 16), iv);
   c.setAutoPadding(false);
-  return Buffer.concat([iv, c.update(confidentialityPad(plain)), c.final()]);
+  // Padding is whole blocks, so update() returns every ciphertext byte and final() none.
+  const body = c.update(confidentialityPad(plain));
+  c.final();
+  const out = Buffer.allocUnsafe(16 + body.length);
+  iv.copy(out, 0);
+  body.copy(out, 16);
+  return out;
 }
 
 /** `checkPad: false` accepts any pad bytes (only the length byte is used), for BMCs that pad with zeros. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Backoff } from '../../backoff.ts';
 import { DecodeError } from '../../errors.ts';
-import { CMD_CLOSE_SESSION, CMD_GET_CHANNEL_AUTH_CAP, CMD_GET_DEVICE_ID, CMD_SET_SESSION_PRIVILEGE, NETFN_APP, PRIV_ADMIN } from '../codec/commands/netfn.ts';
+import { CMD_CLOSE_SESSION, CMD_GET_CHANNEL_AUTH_CAP, CMD_GET_DEVICE_ID, CMD_SET_SESSION_PRIVILEGE, NETFN_APP, PRIV_ADMIN, PRIV_CALLBACK, PRIV_USER } from '../codec/commands/netfn.ts';
 import { decodeChannelAuthCapResponse, encodeChannelAuthCapRequest, type ChannelAuthCap } from '../codec/commands/channel-auth.ts';
 import { decodeSetSessionPrivilegeResponse, encodeCloseSessionRequest, encodeSetSessionPrivilegeRequest } from '../codec/commands/session-cmds.ts';
 import { completionCodeName } from '../codec/completion-codes.ts';
@@ -33,7 +33,11 @@ export interface SessionOptions {
   kg?: Buffer;
   /** Proposed in order; default [17, 3]. */
   cipherSuites?: number[];
-  /** Privilege to request; default 4 (administrator). */
+  /**
+   * Privilege to request; default 4 (administrator). It is the session's ceiling (Open Session,
+   * RAKP1); Set Session Privilege Level raises the session to it before the first request that
+   * needs more than USER, the level every session starts at (§22.18).
+   */
   privilege?: number;
   /** Allow suites without integrity + AES (and a BMC that claims no IPMI 2.0). Off by default. */
   allowInsecure?: boolean;
@@ -77,6 +81,18 @@ export interface RequestOptions {
   retries?: number;
   /** Do not log in again on timeout (used by the keepalive, close, and the handshake itself). */
   noRelogin?: boolean;
+  /**
+   * The lowest session privilege the command needs (IPMI v2.0 appendix G); default the session's
+   * `privilege`, so a command nobody classified always runs at the full requested level.
+   */
+  privilege?: number;
+}
+
+export interface CloseOptions {
+  /** Close Session's retransmit timeout; default the session's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Close Session retransmissions; default 1. */
+  retries?: number;
 }
 
 export interface Resolved {
@@ -96,6 +112,19 @@ export interface Resolved {
   nameOnlyLookup: boolean;
 }
 
+/** randomBytes(n) served from a pooled CSPRNG buffer (RAKP1's console random): one syscall per 4 KiB. */
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+function pooledRandom(n: number): Buffer {
+  if (n > 256) return randomBytes(n);
+  if (randomAt + n > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomAt = 0;
+  }
+  randomAt += n;
+  return randomPool.subarray(randomAt - n, randomAt);
+}
+
 export class IpmiSession extends EventEmitter<SessionEvents> {
   state: SessionState = 'idle';
   /** The suite in use once active. */
@@ -105,6 +134,9 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
   readonly stats = { sent: 0, received: 0, dropped: 0, duplicates: 0, retransmits: 0, handshakes: 0, decodeErrors: 0 };
   consoleSessionId = 0;
   bmcSessionId = 0;
+  /** The privilege the active session runs at: USER (or the ceiling if lower) until raised. */
+  sessionPrivilege = 0;
+  private raising: Promise<void> | undefined;
   private keys: RmcpPlusKeys = {};
   private outSeq = 0;
   private readonly window = new SeqWindow();
@@ -132,7 +164,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
       allowInsecure: options.allowInsecure ?? false,
       workarounds: new Set(options.workarounds ?? []),
       clock: options.clock ?? realClock,
-      random: options.random ?? randomBytes,
+      random: options.random ?? pooledRandom,
       timeoutMs: options.timeoutMs ?? 1000,
       retries: options.retries ?? 3,
       handshakeAttempts: options.handshakeAttempts ?? 3,
@@ -222,8 +254,11 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     return undefined;
   }
 
-  /** Waits for a matching inbound packet; registered before the send so synchronous peers work. */
-  wait(match: (p: Inbound) => boolean, timeoutMs: number, what: string): { promise: Promise<Inbound>; cancel(): void } {
+  /**
+   * Waits for a matching inbound packet; registered before the send so synchronous peers work.
+   * `what` names the request in the timeout error (a function: built only if it times out).
+   */
+  wait(match: (p: Inbound) => boolean, timeoutMs: number, what: string | (() => string)): { promise: Promise<Inbound>; cancel(): void } {
     const t: { timer?: TimerHandle } = {};
     let waiter!: Waiter;
     const promise = new Promise<Inbound>((resolve, reject) => {
@@ -242,7 +277,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     this.waiters.add(waiter);
     t.timer = this.opts.clock.setTimeout(() => {
       this.waiters.delete(waiter);
-      waiter.reject(new IpmiError('E_IPMI_TIMEOUT', `no answer to ${what} within ${timeoutMs} ms`));
+      waiter.reject(new IpmiError('E_IPMI_TIMEOUT', `no answer to ${typeof what === 'string' ? what : what()} within ${timeoutMs} ms`));
     }, timeoutMs);
     return {
       promise,
@@ -282,14 +317,35 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Logs in (or returns at once when active). Concurrent callers share one handshake. */
-  open(): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new IpmiError('E_IPMI_CLOSED', 'session closed'));
-    if (this.state === 'active') return Promise.resolve();
-    this.opening ??= this.login().finally(() => {
-      this.opening = undefined;
+  /**
+   * Logs in (or returns at once when active). Concurrent callers share one handshake.
+   * `privilege` (default: the session's `privilege`) is what the caller needs next: above USER,
+   * Set Session Privilege Level is part of the login; at USER or below it is skipped.
+   */
+  async open(privilege = this.opts.privilege): Promise<void> {
+    if (this.state === 'closed') throw new IpmiError('E_IPMI_CLOSED', 'session closed');
+    if (this.state !== 'active') {
+      this.opening ??= this.login().finally(() => {
+        this.opening = undefined;
+      });
+      await this.opening;
+    }
+    if (this.sessionPrivilege >= Math.min(privilege, this.opts.privilege)) return;
+    try {
+      await this.raisePrivilege();
+    } catch (e) {
+      // Refused or unanswered: free the BMC's session slot instead of leaving it to time out.
+      await this.logout({ retries: 0 });
+      throw e;
+    }
+  }
+
+  /** Set Session Privilege Level to the session's `privilege`, once, shared by concurrent callers. */
+  private raisePrivilege(): Promise<void> {
+    this.raising ??= this.setPrivilege().finally(() => {
+      this.raising = undefined;
     });
-    return this.opening;
+    return this.raising;
   }
 
   private async login(): Promise<void> {
@@ -307,7 +363,8 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
           this.outSeq = 0;
           this.window.reset();
           this.state = 'active';
-          await this.setPrivilege();
+          // Every session starts at USER, or at its ceiling when that is lower (§22.18).
+          this.sessionPrivilege = Math.min(PRIV_USER, this.opts.privilege);
           break;
         } catch (e) {
           if (this.isClosed()) throw e;
@@ -338,6 +395,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     }
     const got = r.data.length > 0 ? decodeSetSessionPrivilegeResponse(r.data) : this.opts.privilege;
     if (got < this.opts.privilege) throw new IpmiError('E_IPMI_PRIVILEGE', `BMC set privilege ${got}, below the requested ${this.opts.privilege}`);
+    this.sessionPrivilege = got;
   }
 
   /** Allocates a fresh console session id for a new handshake attempt. */
@@ -353,6 +411,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     this.keys = {};
     this.suite = undefined;
     this.bmcSessionId = 0;
+    this.sessionPrivilege = 0;
     if (this.consoleSessionId) this.link.releaseSessionId(this.consoleSessionId);
     this.consoleSessionId = 0;
   }
@@ -374,18 +433,21 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
       this.keepaliveTimer = undefined;
       if (this.state !== 'active') return;
       if (this.opts.clock.now() - this.lastActivity < every) return this.scheduleKeepalive();
-      this.requestRaw(NETFN_APP, CMD_GET_DEVICE_ID, Buffer.alloc(0), { noRelogin: true }).then(
+      this.requestRaw(NETFN_APP, CMD_GET_DEVICE_ID, Buffer.alloc(0), { noRelogin: true, privilege: PRIV_USER }).then(
         () => this.scheduleKeepalive(),
         (e: unknown) => this.markLost(`keepalive failed: ${(e as Error).message}`),
       );
     }, due);
   }
 
-  /** Close Session (best effort, one retransmission) but stay usable: the next request logs in again. */
-  async logout(): Promise<void> {
+  /**
+   * Close Session (best effort; by default one retransmission after the session's timeout) but stay
+   * usable: the next request logs in again. A CLI about to exit passes a short `timeoutMs`.
+   */
+  async logout(o: CloseOptions = {}): Promise<void> {
     if (this.state !== 'active') return;
     try {
-      await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: 1 });
+      await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: o.retries ?? 1, privilege: PRIV_CALLBACK, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
     } catch {
       // The BMC forgets idle sessions anyway; nothing more to do.
     }
@@ -396,9 +458,9 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
   }
 
   /** Close Session (best effort), then stop for good. Idempotent. */
-  async close(): Promise<void> {
+  async close(o: CloseOptions = {}): Promise<void> {
     if (this.state === 'closed') return;
-    await this.logout();
+    await this.logout(o);
     this.state = 'closed';
     this.forgetSession();
     if (this.waiters.size === 0) return; // the common case: no error object (and stack) to build
@@ -434,17 +496,18 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
 
   /** One IPMI request inside the session, retransmitted with backoff; returns completion code and data. */
   async requestRaw(netFn: number, cmd: number, data: Buffer, o: RequestOptions = {}): Promise<{ completionCode: number; data: Buffer }> {
+    const privilege = o.privilege ?? this.opts.privilege;
     if (this.state !== 'active') {
       if (o.noRelogin) throw new IpmiError('E_IPMI_CLOSED', 'session is not active');
-      await this.open();
-    }
+      await this.open(privilege);
+    } else if (this.sessionPrivilege < Math.min(privilege, this.opts.privilege) && !o.noRelogin) await this.raisePrivilege();
     try {
       return await this.requestOnce(netFn, cmd, data, o);
     } catch (e) {
       // No answer at all usually means the BMC dropped the session (idle timeout): log in again once.
       if (o.noRelogin || !(e instanceof IpmiError) || e.code !== 'E_IPMI_TIMEOUT' || this.state !== 'active') throw e;
       this.markLost(`no answer to netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}; logging in again`);
-      await this.open();
+      await this.open(privilege);
       return this.requestOnce(netFn, cmd, data, o);
     }
   }
@@ -461,12 +524,15 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
   private async requestOnce(netFn: number, cmd: number, data: Buffer, o: RequestOptions): Promise<{ completionCode: number; data: Buffer }> {
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
     const retries = o.retries ?? this.opts.retries;
-    const backoff = new Backoff({ initialMs: timeoutMs, maxMs: timeoutMs * 2, factor: 2, jitter: 0 });
     // Same rqSeq on every retransmission so the BMC can recognise a duplicate command (§6.12.14).
     const rqSeq = this.nextRqSeq();
     const msg = encodeIpmiRequest({ rsAddr: BMC_SLAVE_ADDR, netFn, rsLun: 0, rqAddr: REMOTE_CONSOLE_SWID, rqSeq, rqLun: 0, cmd, data });
+    const rsNetFn = netFn | 1;
+    const match = (p: Inbound): boolean => p.kind === 'ipmi' && p.msg.rqSeq === rqSeq && p.msg.cmd === cmd && p.msg.netFn === rsNetFn;
+    const what = (): string => `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}`;
     for (let attempt = 0; ; attempt++) {
-      const w = this.wait((p) => p.kind === 'ipmi' && p.msg.rqSeq === rqSeq && p.msg.cmd === cmd && p.msg.netFn === (netFn | 1), backoff.next(), `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}`);
+      // Timeout doubles once, then stays (timeoutMs, 2x, 2x, ...).
+      const w = this.wait(match, attempt === 0 ? timeoutMs : timeoutMs * 2, what);
       try {
         this.sendPayload(PAYLOAD_IPMI, msg);
       } catch (e) {

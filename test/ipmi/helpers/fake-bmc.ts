@@ -24,6 +24,8 @@ export class FakeBmc {
   /** Echo other algorithms than proposed (a broken BMC). */
   echoAlgorithms: c.Algorithms | undefined;
   powerOn = false;
+  /** Completion code for Set Session Privilege Level (0x81: exceeds the user's limit). */
+  privilegeCc = 0;
   /** Everything the client sent, decoded. */
   readonly log: Sent[] = [];
   /** Return true to silently drop a client packet (before the BMC sees it). */
@@ -175,6 +177,7 @@ export class FakeBmc {
     const key = (rq.netFn << 8) | rq.cmd;
     switch (key) {
       case (c.NETFN_APP << 8) | c.CMD_SET_SESSION_PRIVILEGE:
+        if (this.privilegeCc) return this.reply(rq, this.privilegeCc, Buffer.alloc(0), s);
         return this.reply(rq, 0, Buffer.from([rq.data[0] ?? 4]), s);
       case (c.NETFN_APP << 8) | c.CMD_GET_DEVICE_ID:
         return this.reply(rq, 0, c.encodeDeviceIdResponse({ deviceId: 0x20, deviceRevision: 1, deviceAvailable: true, firmwareMajor: 1, firmwareMinor: 2, ipmiVersion: 2, additionalSupport: 0x80, manufacturerId: 0xbeef, productId: 7 }), s);
