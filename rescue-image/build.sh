@@ -19,7 +19,7 @@ log() { printf '[rescue] %s\n' "$*"; }
 die() { printf '[rescue] error: %s\n' "$*" >&2; exit 1; }
 
 [ -f "$kdir/vmlinuz" ] && [ -d "$kdir/modules" ] || die "no kernel in $kdir (run scripts/fetch-debian-kernel.sh)"
-for t in busybox mksquashfs grub-mkimage xorriso mkfs.fat mcopy mmd sfdisk mke2fs cpio zstd xz depmod openssl efibootmgr; do
+for t in busybox strip mksquashfs grub-mkimage xorriso mkfs.fat mcopy mmd sfdisk mke2fs cpio zstd xz depmod openssl efibootmgr; do
   command -v "$t" >/dev/null || die "missing tool: $t (see scripts/apt-packages.txt)"
 done
 KVER=$(cat "$kdir/version")
@@ -39,6 +39,7 @@ build_initramfs rescue "$work/initrd-rescue.img"
 build_system 1 good  4 system-v1
 build_system 2 good  4 system-v2
 build_system 0 broken 1 system-broken
+build_system 4 hang 1 system-hang
 build_system 3 good 50 system-big
 build_iso "$out/rescuebox-rescue.iso"
 cp "$here/answers.example" "$out/answers.example"

@@ -8,6 +8,9 @@
 #                     its blocklist patched for that fixed place
 
 GRUB_COMMON="normal configfile test echo linux search search_fs_file regexp loadenv serial terminal cat ls sleep true"
+# The ISO's images carry only what iso.cfg uses (the EFI one is stored uncompressed
+# in the ISO's FAT image, so every module is ISO size): no regexp/loadenv/ls/cat.
+GRUB_ISO="normal configfile test echo linux search search_fs_file"
 # Fixed LBA of the BIOS boot partition on installed disks (installer/partition.sh uses the same).
 RB_BIOS_LBA=2048
 
@@ -30,10 +33,10 @@ set prefix=($root)/boot/grub
 CFG
   # shellcheck disable=SC2086
   grub-mkimage -O x86_64-efi -o "$g/bootx64-iso.efi" -p /boot/grub -c "$g/early-iso.cfg" \
-    iso9660 part_gpt part_msdos fat $GRUB_COMMON
+    iso9660 $GRUB_ISO
   # shellcheck disable=SC2086
   grub-mkimage -O i386-pc-eltorito -o "$g/eltorito.img" -p /boot/grub \
-    biosdisk iso9660 part_gpt part_msdos $GRUB_COMMON
+    biosdisk iso9660 serial terminal $GRUB_ISO
   # shellcheck disable=SC2086
   grub-mkimage -O x86_64-efi -o "$g/bootx64-disk.efi" -p /EFI/rescuebox \
     part_gpt fat squash4 xzio $GRUB_COMMON

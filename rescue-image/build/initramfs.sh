@@ -10,6 +10,10 @@ RB_MODULES_STORAGE="virtio_pci virtio_blk virtio_scsi ahci ata_piix sd_mod sr_mo
 RB_MODULES_FS="squashfs overlay vfat nls_ascii nls_cp437 nls_utf8 ext4 crc32c_generic crc32c-intel"
 RB_MODULES_NET="virtio_net e1000 e1000e igb"
 RB_MODULES_RESCUE="isofs qemu_fw_cfg efivarfs"
+# Hardware watchdogs for trial boots (boot profile): QEMU's i6300esb, AMD's
+# sp5100_tco, ACPI WDAT. Intel chipset TCO (iTCO_wdt + lpc_ich) is left out on
+# purpose: QEMU's q35 has one, and every test VM would then arm it.
+RB_MODULES_WATCHDOG="i6300esb sp5100_tco wdat_wdt"
 
 # Resolves module $1 to its path below modules/ (names may use - or _).
 mod_path() {
@@ -37,7 +41,11 @@ install_modules() {
     f=$(mod_path "$m") || die "kernel module not found: $m"
     [ "$f" = builtin ] && continue
     mkdir -p "$dst/$(dirname "${f#"$kdir/modules/"}")"
-    cp "$f" "$dst/${f#"$kdir/modules/"}"
+    # No debug data, BTF or local symbols (about 15% of the xz size). This also
+    # drops Debian's appended module signature: the kernel loads the module and
+    # notes an unsigned-module taint (Secure Boot lockdown would refuse it; our
+    # GRUB is unsigned, so Secure Boot is off anyway).
+    strip --strip-unneeded -R .BTF -R .comment "$f" -o "$dst/${f#"$kdir/modules/"}"
     for dep in $(modinfo -F depends "$f" | tr ',' ' '); do queue+=("$dep"); done
   done
   cp "$kdir/modules/modules.builtin" "$kdir/modules/modules.order" "$dst/"
@@ -56,10 +64,13 @@ build_initramfs() {
   install -m 0644 "$here/installer/common.sh" "$r/rb/common.sh"
   install -m 0755 "$here/initramfs/udhcpc.script" "$r/usr/share/udhcpc/default.script"
   echo "options usb-storage delay_use=0" >"$r/etc/modprobe.d/rescuebox.conf"
+  # a disarmed watchdog must really stop, whatever the kernel's default
+  printf 'options %s nowayout=0\n' i6300esb sp5100_tco wdat_wdt >>"$r/etc/modprobe.d/rescuebox.conf"
   echo "root:x:0:0:root:/root:/bin/sh" >"$r/etc/passwd"
   echo "root:x:0:" >"$r/etc/group"
   echo "$profile" >"$r/etc/rb-profile"
   local mods="$RB_MODULES_STORAGE $RB_MODULES_FS $RB_MODULES_NET"
+  [ "$profile" = boot ] && mods="$mods $RB_MODULES_WATCHDOG"
   if [ "$profile" = rescue ]; then
     mods="$mods $RB_MODULES_RESCUE ${RB_EXTRA_MODULES:-}"
     install -m 0644 "$here"/installer/*.sh "$r/rb/"

@@ -11,7 +11,8 @@ build_iso() {
   echo "rescuebox rescue ISO, kernel $KVER" >"$d/rescuebox.id"
   # EFI El Torito image: FAT12 holding only BOOTX64.EFI.
   local efi="$work/efi.img" kb
-  kb=$((($(size_of "$g/bootx64-iso.efi") / 1024) + 128))
+  # FAT12 overhead (boot sector, two FATs, root directory, two directories) fits in 32 KiB.
+  kb=$((($(size_of "$g/bootx64-iso.efi") + 1023) / 1024 + 32))
   rm -f "$efi"
   mkfs.fat -C -n RBEFI -i 52425345 --invariant "$efi" "$kb" >/dev/null
   fix_mtimes "$d"
@@ -20,7 +21,7 @@ build_iso() {
   MTOOLS_SKIP_CHECK=1 mcopy -m -i "$efi" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
   rm -f "$iso"
   xorriso -as mkisofs -quiet -iso-level 3 -full-iso9660-filenames -rational-rock \
-    -volid RESCUEBOX \
+    -volid RESCUEBOX -no-pad \
     --grub2-mbr /usr/lib/grub/i386-pc/boot_hybrid.img \
     -partition_offset 16 --mbr-force-bootable \
     -append_partition 2 0xef "$efi" -appended_part_as_gpt \

@@ -15,8 +15,8 @@ build_system() {
   install -m 0644 "$here/installer/env.sh" "$r/usr/lib/rb/env.sh"
   install -m 0755 "$here/system/rb-slot" "$r/usr/sbin/rb-slot"
   install -D -m 0755 "$here/initramfs/udhcpc.script" "$r/usr/share/udhcpc/default.script"
-  if [ "$kind" = broken ]; then
-    install -m 0755 "$here/system/init-broken" "$r/sbin/init"
+  if [ "$kind" = broken ] || [ "$kind" = hang ]; then
+    install -m 0755 "$here/system/init-$kind" "$r/sbin/init"
   else
     install -m 0755 "$here/system/init" "$r/sbin/init"
   fi

@@ -60,10 +60,13 @@ rb_coldplug() {
 
 # Prints the kernel name (vda2) of the partition named $1 (GPT name), or fails.
 rb_part_by_name() {
-  for u in /sys/class/block/*/uevent; do
-    if grep -qx "PARTNAME=$1" "$u"; then basename "$(dirname "$u")"; return 0; fi
-  done
-  return 1
+  # one grep over all uevent files (each exec costs ~10 ms under TCG); first in glob order
+  u=$(grep -lx "PARTNAME=$1" /sys/class/block/*/uevent 2>/dev/null)
+  [ -n "$u" ] || return 1
+  u=${u%%"
+"*}
+  u=${u%/uevent}
+  echo "${u##*/}"
 }
 # Waits up to $2 seconds (default 10) for the partition named $1.
 rb_wait_part() {

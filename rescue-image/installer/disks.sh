@@ -20,9 +20,8 @@ disk_size_mib() { echo $(($(cat "/sys/block/$1/size") / 2048)); }
 
 # Partition names of disk $1, one per line.
 disk_partnames() {
-  for u in /sys/block/"$1"/"$1"*/uevent; do
-    [ -e "$u" ] && sed -n 's/^PARTNAME=//p' "$u"
-  done
+  set -- /sys/block/"$1"/"$1"*/uevent
+  [ -e "$1" ] && sed -n 's/^PARTNAME=//p' "$@"
 }
 disk_parts() { ls -d /sys/block/"$1"/"$1"* 2>/dev/null | wc -l; }
 

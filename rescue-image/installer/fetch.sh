@@ -23,6 +23,7 @@ fetch_start() {
   mkdir -p "$FETCH_DIR"
   (
     rb_phase fetch
+    rm -f "$FETCH_DIR/image.md5" "$FETCH_DIR/md5.pid"
     m=${rb_manifest:-${rb_image%.img}.json}
     get_url "$m" "$FETCH_DIR/manifest.json" || { rb_fail "what=manifest url=$m"; exit 1; }
     get_url "$rb_image" "$FETCH_DIR/image" || { rb_fail "what=image url=$rb_image"; exit 1; }
@@ -34,6 +35,12 @@ fetch_start() {
     [ "$(wc -c <"$FETCH_DIR/image")" = "$size" ] || { rb_fail "reason=size want=$size"; exit 1; }
     [ -n "$want" ] && [ "$got" = "$want" ] || { rb_fail "reason=sha256 want=$want got=$got"; exit 1; }
     rb_ok "sha256=$got" "version=$(json_field version "$FETCH_DIR/manifest.json")"
+    # md5 of the verified bytes, for the cheaper read-back check after the write
+    # (slot.sh); computed while the questions are still being answered.
+    # Not waited for by fetch_wait: slot_readback waits for image.md5 itself.
+    (md5sum "$FETCH_DIR/image" | cut -d' ' -f1 >"$FETCH_DIR/image.md5.tmp" &&
+      mv "$FETCH_DIR/image.md5.tmp" "$FETCH_DIR/image.md5") &
+    echo $! >"$FETCH_DIR/md5.pid"
   ) &
   FETCH_PID=$!
 }

@@ -30,7 +30,7 @@ do_install() {
   rb_ok
   rb_phase write
   slot_write "$(part_dev "$d" 2)" "$IMG_FILE" "$IMG_SHA" || return 1
-  CFG_hostname=$hostname CFG_ip=$ip CFG_gw=$gw CFG_dns=${rb_dns:-} CFG_keep=${rb_keep:-/root} CFG_version=$IMG_VERSION
+  CFG_hostname=$hostname CFG_ip=$ip CFG_gw=$gw CFG_dns=${rb_dns:-} CFG_keep=${rb_keep:-/root} CFG_version=$IMG_VERSION CFG_watchdog=${rb_watchdog:-}
   slot_write_config "$(part_dev "$d" 2)"
   rb_ok slot=A "version=$IMG_VERSION"
   rb_phase bootloader

@@ -33,6 +33,7 @@ do_update() {
   rb_phase write
   slot_write "$tgt_dev" "$IMG_FILE" "$IMG_SHA" || return 1
   CFG_version=$IMG_VERSION
+  [ -n "${rb_watchdog:-}" ] && CFG_watchdog=$rb_watchdog
   slot_write_config "$tgt_dev"
   rb_ok "slot=$tgt" "version=$IMG_VERSION"
   # 3. one env write makes it a trial

@@ -64,6 +64,12 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(row(`last Enter -> installation done (${(big.size / MB).toFixed(0)} MB image)`, +(tDone - tConfirm).toFixed(1), 's',
       { text: '<= 3 s', ok: tDone - tConfirm <= 3 }, 'fetch + verify run in the background from the installer start'));
     rows.push(row('first prompt -> installation done (typed answers included)', +(tDone - tPrompt).toFixed(1), 's'));
+    // where the time goes: the installer's own per-phase durations (RB-STEP <phase> ok ... <n>s)
+    for (const phase of ['net', 'fetch', 'verify', 'partition', 'mkfs', 'write', 'bootloader']) {
+      const m = new RegExp(`RB-STEP ${phase} ok[^\\n]*? (\\d+(?:\\.\\d+)?)s\\s`).exec(v.serial.text);
+      if (m) rows.push(row(`install phase: ${phase} (64 MB image)`, Number(m[1]), 's', undefined,
+        ['net', 'fetch', 'verify'].includes(phase) ? 'background, from the installer start' : 'after the last Enter'));
+    }
     await v.exited;
 
     v = vm({}, 'boot');

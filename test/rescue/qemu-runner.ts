@@ -27,6 +27,8 @@ export interface VmOptions {
   /** Exit QEMU instead of rebooting the guest. */
   noReboot?: boolean;
   memMiB?: number;
+  /** An Intel 6300ESB watchdog (i6300esb driver); QEMU resets the machine when it fires. */
+  watchdog?: boolean;
 }
 
 const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
@@ -57,6 +59,7 @@ export function qemuArgs(o: VmOptions): string[] {
   if (o.kernel) a.push('-kernel', o.kernel.kernel, '-initrd', o.kernel.initrd, '-append', o.kernel.append);
   if (o.fwCmdline) a.push('-fw_cfg', `name=opt/rescuebox/cmdline,string=${o.fwCmdline.replace(/,/g, ',,')}`);
   if (o.noReboot) a.push('-no-reboot');
+  if (o.watchdog) a.push('-device', 'i6300esb');
   return a;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * Opt-in (RB_TEST_WATCHDOG=1; about 4 minutes under TCG, so not part of the
+ * default run): a trial slot that hangs without panicking is reset by the
+ * hardware watchdog the boot initramfs arms for trial boots (QEMU i6300esb),
+ * GRUB counts the tries and falls back; a healthy trial disarms it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Vm } from './qemu-runner.ts';
+import type { VmOptions } from './qemu-runner.ts';
+import { KERNEL_APPEND, dist, expectSystemUp, initrd, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
+import type { ImageServer } from './helpers.ts';
+
+const enabled = process.env.RB_TEST_WATCHDOG === '1';
+
+describe('rescue image: trial-boot watchdog (RB_TEST_WATCHDOG=1)', { skip: !enabled && 'set RB_TEST_WATCHDOG=1', timeout: 1_800_000 }, () => {
+  let dir = '';
+  let disk = '';
+  let srv: ImageServer;
+  const vms: Vm[] = [];
+  const start = (o: Partial<VmOptions>, name: string): Vm => {
+    const vm = new Vm({ dir, firmware: 'uefi', disks: [disk], ...o }, join(dir, `${name}.log`));
+    vms.push(vm);
+    return vm;
+  };
+  const installer = (params: string, name: string): Vm => start({ noReboot: true,
+    kernel: { kernel, initrd, append: KERNEL_APPEND }, fwCmdline: `rb.auto=1 rb.end=poweroff ${params}` }, name);
+
+  before(async () => {
+    requireBuilt();
+    if (!existsSync(join(dist, 'system-hang.img'))) throw new Error('rescue-image/dist/system-hang.img is missing: rebuild (npm run build:rescue)');
+    dir = tempDir('wdt');
+    disk = makeDisk(join(dir, 'disk.img'), 512);
+    srv = await serveDist();
+  });
+  after(async () => {
+    for (const vm of vms) await vm.kill();
+    await srv?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('installs v1, then a hanging image as a trial with a 20 s watchdog', async () => {
+    let vm = installer(`rb.image=${srv.url('system-v1.img')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2`, 'install');
+    await vm.expect(/RB-STEP done slot=A version=1/, 300_000);
+    await vm.exited;
+    vm = installer(`rb.image=${srv.url('system-hang.img')} rb.watchdog=20`, 'update-hang');
+    await vm.expect(/RB-STEP done slot=B version=4 trial=1/, 300_000);
+    await vm.exited;
+  });
+
+  it('the hanging trial is reset by the watchdog until GRUB falls back to slot A', async () => {
+    const vm = start({ watchdog: true }, 'boot-hang');
+    for (let i = 0; i < 3; i++) {
+      await vm.expect('RB-STEP watchdog armed timeout=20', 300_000);
+      await vm.expect('RB-SYSTEM hang: init stops on purpose', 120_000);
+    }
+    await vm.expect('RB-STEP grub fallback from=B to=A', 300_000);
+    await vm.expect('RB-FALLBACK from=B to=A', 300_000);
+    await expectSystemUp(vm, 'A', '1');
+    await vm.kill();
+  });
+
+  it('a healthy trial confirms and disarms the watchdog', async () => {
+    let vm = installer(`rb.image=${srv.url('system-v2.img')} rb.watchdog=20`, 'update-v2');
+    await vm.expect(/RB-STEP done slot=B version=2 trial=1/, 300_000);
+    await vm.exited;
+    vm = start({ watchdog: true }, 'boot-v2');
+    await vm.expect('RB-STEP watchdog armed timeout=20', 300_000);
+    await vm.expect('RB-SYSTEM confirmed slot=B version=2', 300_000);
+    await vm.expect('RB-STEP watchdog disarmed', 60_000);
+    await expectSystemUp(vm, 'B', '2');
+    const state = await vm.sh('cat /sys/class/watchdog/watchdog0/state');
+    assert.match(state, /inactive/);
+    await vm.kill();
+  });
+});
