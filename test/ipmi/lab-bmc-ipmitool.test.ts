@@ -140,5 +140,24 @@ describe('lab BMC vs ipmitool -I lanplus', () => {
       sol.kill();
     }
   });
+
+  test('sol info shows every parameter; sol set changes a writable one', async () => {
+    let r = await ipmitool(17, ['sol', 'info', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Enabled\s+: true/);
+    assert.match(r.stdout, /Force Encryption\s+: false/);
+    assert.match(r.stdout, /Privilege Level\s+: USER/);
+    assert.match(r.stdout, /Character Send Threshold\s+: 96/);
+    assert.match(r.stdout, /Non-Volatile Bit Rate \(kbps\)\s+: 115\.2/);
+    assert.match(r.stdout, /Payload Channel\s+: 1/);
+    assert.match(r.stdout, new RegExp(`Payload Port\\s+: ${port}\\b`));
+    r = await ipmitool(17, ['sol', 'set', 'retry-count', '5', '1']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    r = await ipmitool(17, ['sol', 'set', 'volatile-bit-rate', '57.6', '1']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    r = await ipmitool(17, ['sol', 'info', '1']);
+    assert.match(r.stdout, /Retry Count\s+: 5/);
+    assert.match(r.stdout, /Volatile Bit Rate \(kbps\)\s+: 57\.6/);
+  });
 });
 
