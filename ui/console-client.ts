@@ -286,8 +286,12 @@ export class ConsoleClient {
         s.failedAttempts = 0;
         this.attempt = 0;
         s.link = 'open';
-        // Another stream's offsets mean nothing here; the snapshot that follows sets ours.
-        if (s.stream !== msg.stream) s.offset = null;
+        // Another stream (server restart, console re-created) shares nothing with ours: its
+        // offsets and viewer ids start again, so neither our offset nor our old ids count.
+        if (s.stream !== msg.stream) {
+          s.offset = null;
+          this.ownViewerIds.clear();
+        }
         s.stream = msg.stream;
         s.viewerId = msg.viewerId;
         s.user = msg.user;

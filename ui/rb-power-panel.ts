@@ -91,8 +91,7 @@ export class RbPowerPanel extends LitElement {
     super.disconnectedCallback();
   }
 
-  override updated(changed: Map<string, unknown>): void {
-    if (changed.has('access') && changed.get('access') !== undefined && this.power === null) void this.refresh();
+  override updated(): void {
     this.dataset.power = this.power ?? '';
     this.dataset.busy = this.busy ?? '';
   }
@@ -164,32 +163,35 @@ export class RbPowerPanel extends LitElement {
 
   override render() {
     if (this.noBmc) return html`<div class="row"><span class="label">power</span><span class="label" data-testid="power-no-bmc">${this.noBmc}</span></div>`;
-    if (!this.canOperate) {
-      return html`<div class="row">
-        <span class="label">power</span>
-        <span class="badge ${this.power ?? 'unknown'}" data-testid="power-state" title=${this.protocol}>${this.power ?? '…'}</span>
-        <button data-testid="power-refresh" title="Read the power state again" ?disabled=${this.busy !== null} @click=${() => void this.refresh()}>↻</button>
-        <span class="label" data-testid="power-readonly">operator role needed to change power and boot</span>
-      </div>`;
-    }
     const busy = this.busy !== null && this.busy !== 'read';
     const confirm = this.confirming ? ACTIONS.find((a) => a.action === this.confirming) : undefined;
     return html`
-      <div class="row" data-testid="power-buttons">
+      <div class="row" data-testid=${this.canOperate ? 'power-buttons' : 'power-row'}>
         <span class="label">power</span>
         <span class="badge ${this.power ?? 'unknown'}" data-testid="power-state" title=${this.protocol}>${this.power ?? '…'}</span>
-        ${ACTIONS.map(
-          (a) => html`<button
-            class=${a.action === 'on' ? 'primary' : 'danger'}
-            data-testid="power-${a.action}"
-            ?disabled=${busy || this.confirming !== null}
-            @click=${() => this.onAction(a.action)}
-          >
-            ${this.busy === a.action ? `${a.label}…` : a.label}
-          </button>`,
-        )}
+        ${this.canOperate
+          ? ACTIONS.map(
+              (a) => html`<button
+                class=${a.action === 'on' ? 'primary' : 'danger'}
+                data-testid="power-${a.action}"
+                ?disabled=${busy || this.confirming !== null}
+                @click=${() => this.onAction(a.action)}
+              >
+                ${this.busy === a.action ? `${a.label}…` : a.label}
+              </button>`,
+            )
+          : nothing}
         <button data-testid="power-refresh" title="Read the power state again" ?disabled=${this.busy !== null} @click=${() => void this.refresh()}>↻</button>
+        ${this.canOperate ? nothing : html`<span class="label" data-testid="power-readonly">operator role needed to change power and boot</span>`}
       </div>
+      ${this.canOperate ? this.renderActions(busy, confirm) : nothing}
+      ${this.error ? html`<div class="error" data-testid="power-error">${this.error}</div>` : nothing}
+    `;
+  }
+
+  /** Confirmation, boot device form and outcome: for operators only. */
+  private renderActions(busy: boolean, confirm: (typeof ACTIONS)[number] | undefined) {
+    return html`
       ${confirm
         ? html`<div class="row" data-testid="power-confirm">
             <span class="confirm">${confirm.label} ${this.targetId}: ${confirm.confirm}?</span>
@@ -214,7 +216,6 @@ export class RbPowerPanel extends LitElement {
         <button type="submit" data-testid="boot-set" ?disabled=${busy}>${this.busy === 'boot' ? 'Setting…' : this.persistent ? 'Set boot device' : 'Boot once'}</button>
       </form>
       ${this.outcome ? html`<div class="outcome" data-testid="power-outcome">${this.outcome}</div>` : nothing}
-      ${this.error ? html`<div class="error" data-testid="power-error">${this.error}</div>` : nothing}
     `;
   }
 }

@@ -139,7 +139,7 @@ export function registerConsoleRoutes(app: Hono<AppEnv>, upgradeWebSocket: Upgra
           sink = s;
           s.onDrained = () => viewer?.drained();
           try {
-            viewer = req.session.attach({ identity: req.identity, readOnly: req.readOnly, from: req.from, ...(req.stream ? { stream: req.stream } : {}), sink: s });
+            viewer = req.session.attach({ identity: req.identity, readOnly: req.readOnly, from: req.from, stream: req.stream, sink: s });
           } catch (e) {
             s.control(errorControl(e));
             ws.close(1008, 'console attach refused');

@@ -174,6 +174,21 @@ test('write lock and takeover are visible to all; read-only viewers cannot write
   await alice.waitFor(() => alice.controlsOf('viewers').at(-1)?.viewers.length === 2, 'viewer list updated');
 });
 
+test('a resume offset is used only with its own stream; another stream gets a snapshot, a malformed one 400', async () => {
+  const { id, transport } = addTarget();
+  transport.emitData('after the restart: line one\r\n');
+  const first = await connect(id, { from: 0 });
+  const stream = first.controlsOf('hello')[0]?.stream ?? '';
+  await first.waitFor(() => first.nextOffset() === 29, 'first bytes');
+  const same = await connect(id, { from: 6, stream });
+  await same.waitFor(() => same.nextOffset() === 29, 'resumed');
+  assert.deepEqual({ start: same.stream().start, snapshots: same.stream().snapshots }, { start: 6, snapshots: 0 });
+  const other = await connect(id, { from: 6, stream: 'before-restart' });
+  await other.waitFor(() => other.frames.some((f) => f.kind === 'snapshot'), 'snapshot for another stream');
+  assert.ok(other.frames.every((f) => f.kind === 'snapshot' || f.offset >= (other.frames.find((x) => x.kind === 'snapshot')?.offset ?? 0)));
+  await assert.rejects(TestViewer.connect(base, id, { from: 6, stream: 'bad stream!' }), (e: Error & { status?: number }) => e.status === 400);
+});
+
 test('mode=rw needs operator; unknown target is 404', async () => {
   const { id } = addTarget();
   await assert.rejects(TestViewer.connect(base, id, { user: 'vera', role: 'viewer', mode: 'rw' }), (e: Error & { status?: number }) => e.status === 403);

@@ -66,9 +66,10 @@ export class TestViewer {
     ws.on('close', () => this.wake());
   }
 
-  static async connect(base: string, target: string, opts: { user?: string; role?: Role; from?: number; mode?: 'ro' | 'rw' } = {}): Promise<TestViewer> {
+  static async connect(base: string, target: string, opts: { user?: string; role?: Role; from?: number; stream?: string; mode?: 'ro' | 'rw' } = {}): Promise<TestViewer> {
     const q = new URLSearchParams();
     if (opts.from !== undefined) q.set('from', String(opts.from));
+    if (opts.stream !== undefined) q.set('stream', opts.stream);
     if (opts.mode) q.set('mode', opts.mode);
     const headers: Record<string, string> = {};
     if (opts.user) headers['x-test-user'] = opts.user;
