@@ -181,7 +181,8 @@ async function solThroughput(): Promise<BenchRow[]> {
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  let bundled = await ensureCliBundle();
+  // Built once, before any figure: every CLI run below times the same build.
+  const bundled = await ensureCliBundle();
   const fleet = await startFleetProcess(1000);
   const dir = mkdtempSync(join(tmpdir(), 'rb-ipmi-bench-'));
   const conf = join(dir, 'freeipmi.conf');
@@ -190,7 +191,6 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ area: AREA, metric: 'fleet process RSS, 1000 BMC-only virtual BMCs', value: fleet.rssMb, unit: 'MB' });
     const startups: number[] = [];
     for (let i = 0; i < 5; i++) {
-      bundled = (await ensureCliBundle()) && bundled;
       startups.push((await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help'])).ms);
     }
     const tsxStart = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help'], { RESCUEBOX_NO_BUNDLE: '1' });
@@ -206,7 +206,6 @@ export async function run(): Promise<BenchRow[]> {
       const loads: string[] = [];
       // Interleaved, alternating who goes first: the machine is shared and its load moves.
       for (let r = 0; r < rounds; r++) {
-        bundled = (await ensureCliBundle()) && bundled;
         loads.push(load());
         if (r % 2 === 0) {
           fi.push(await ipmipower(addrs, conf));

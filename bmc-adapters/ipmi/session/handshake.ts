@@ -1,6 +1,6 @@
 import { decodeOpenSessionResponse, encodeOpenSessionRequest, type OpenSessionResponse } from '../codec/open-session.ts';
 import { decodeRakp2, decodeRakp4, encodeRakp1, encodeRakp3 } from '../codec/rakp.ts';
-import { rmcpStatusName } from '../codec/completion-codes.ts';
+import { RAKP_INVALID_NAME_LENGTH, RAKP_UNAUTHORIZED_NAME, rmcpStatusName } from '../codec/completion-codes.ts';
 import { PAYLOAD_OPEN_SESSION_REQUEST, PAYLOAD_OPEN_SESSION_RESPONSE, PAYLOAD_RAKP1, PAYLOAD_RAKP2, PAYLOAD_RAKP3, PAYLOAD_RAKP4, type RmcpPlusKeys } from '../codec/rmcpplus.ts';
 import { CIPHER_SUITES, type CipherSuite } from '../crypto/cipher-suites.ts';
 import { rakp2AuthCode, rakp3AuthCode, rakp4Icv, safeEqual, type RakpInputs } from '../crypto/rakp-crypto.ts';
@@ -112,7 +112,7 @@ export async function runHandshake(s: IpmiSession): Promise<HandshakeResult> {
   const r2 = decodeRakp2(await exchange(s, PAYLOAD_RAKP1, encodeRakp1({ tag, bmcSessionId, consoleRandom, role, username: o.username }), PAYLOAD_RAKP2, tag, 'RAKP Message 1'));
   if (r2.status !== 0 || !r2.bmcRandom || !r2.bmcGuid || !r2.keyExchangeAuthCode) {
     const why = rmcpStatusName(r2.status);
-    throw new IpmiError(r2.status === 0x0d || r2.status === 0x0c ? 'E_IPMI_AUTH' : 'E_IPMI_RMCP_STATUS', `RAKP2: ${why} (user "${o.username.toString()}")`);
+    throw new IpmiError(r2.status === RAKP_UNAUTHORIZED_NAME || r2.status === RAKP_INVALID_NAME_LENGTH ? 'E_IPMI_AUTH' : 'E_IPMI_RMCP_STATUS', `RAKP2: ${why} (user "${o.username.toString()}")`);
   }
   const inputs: RakpInputs = { auth: chosen.auth, password: o.password, consoleSessionId: sid, bmcSessionId, consoleRandom, bmcRandom: r2.bmcRandom, bmcGuid: r2.bmcGuid, role, username: o.username };
   if (o.kg) inputs.kg = o.kg;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Backoff } from '../../backoff.ts';
 import { DecodeError } from '../../errors.ts';
-import { CMD_CLOSE_SESSION, CMD_GET_CHANNEL_AUTH_CAP, CMD_GET_DEVICE_ID, CMD_SET_SESSION_PRIVILEGE, NETFN_APP, PRIV_ADMIN, PRIV_CALLBACK, PRIV_USER } from '../codec/commands/netfn.ts';
+import { CMD_CLOSE_SESSION, CMD_GET_CHANNEL_AUTH_CAP, CMD_GET_DEVICE_ID, CMD_SET_SESSION_PRIVILEGE, NETFN_APP, PRIV_ADMIN, PRIV_USER } from '../codec/commands/netfn.ts';
 import { decodeChannelAuthCapResponse, encodeChannelAuthCapRequest, type ChannelAuthCap } from '../codec/commands/channel-auth.ts';
 import { decodeSetSessionPrivilegeResponse, encodeCloseSessionRequest, encodeSetSessionPrivilegeRequest } from '../codec/commands/session-cmds.ts';
 import { completionCodeName } from '../codec/completion-codes.ts';
@@ -330,7 +330,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
       });
       await this.opening;
     }
-    if (this.sessionPrivilege >= Math.min(privilege, this.opts.privilege)) return;
+    if (!this.needsRaise(privilege)) return;
     try {
       await this.raisePrivilege();
     } catch (e) {
@@ -338,6 +338,11 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
       await this.logout({ retries: 0 });
       throw e;
     }
+  }
+
+  /** Whether a request needing `privilege` must first raise the session (never above its ceiling). */
+  private needsRaise(privilege: number): boolean {
+    return this.sessionPrivilege < Math.min(privilege, this.opts.privilege);
   }
 
   /** Set Session Privilege Level to the session's `privilege`, once, shared by concurrent callers. */
@@ -433,7 +438,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
       this.keepaliveTimer = undefined;
       if (this.state !== 'active') return;
       if (this.opts.clock.now() - this.lastActivity < every) return this.scheduleKeepalive();
-      this.requestRaw(NETFN_APP, CMD_GET_DEVICE_ID, Buffer.alloc(0), { noRelogin: true, privilege: PRIV_USER }).then(
+      this.requestRaw(NETFN_APP, CMD_GET_DEVICE_ID, Buffer.alloc(0), { noRelogin: true }).then(
         () => this.scheduleKeepalive(),
         (e: unknown) => this.markLost(`keepalive failed: ${(e as Error).message}`),
       );
@@ -447,7 +452,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
   async logout(o: CloseOptions = {}): Promise<void> {
     if (this.state !== 'active') return;
     try {
-      await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: o.retries ?? 1, privilege: PRIV_CALLBACK, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
+      await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: o.retries ?? 1, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
     } catch {
       // The BMC forgets idle sessions anyway; nothing more to do.
     }
@@ -500,7 +505,7 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     if (this.state !== 'active') {
       if (o.noRelogin) throw new IpmiError('E_IPMI_CLOSED', 'session is not active');
       await this.open(privilege);
-    } else if (this.sessionPrivilege < Math.min(privilege, this.opts.privilege) && !o.noRelogin) await this.raisePrivilege();
+    } else if (!o.noRelogin && this.needsRaise(privilege)) await this.raisePrivilege();
     try {
       return await this.requestOnce(netFn, cmd, data, o);
     } catch (e) {

@@ -1,7 +1,7 @@
 import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { DecodeError } from '../../errors.ts';
 import { peekSession, PAYLOAD_OPEN_SESSION_RESPONSE, PAYLOAD_RAKP2, PAYLOAD_RAKP4 } from '../codec/rmcpplus.ts';
 import type { SessionLink } from '../session/session.ts';
@@ -26,7 +26,6 @@ export interface PoolLink extends SessionLink {
 }
 
 interface Endpoint {
-  peer: string;
   address: string;
   port: number;
   socket: Socket;
@@ -37,16 +36,9 @@ interface Endpoint {
 /** dgram's `lookup` for sends that already name an address (it is called with the family, not options). */
 const addressAsIs = ((address: string, _family: unknown, cb: (err: Error | null, address: string, family: number) => void): void => cb(null, address, 4)) as unknown as NonNullable<SocketOptions['lookup']>;
 
-/** Console session ids from a pooled CSPRNG buffer: one randomBytes call per 1024 ids, not one each. */
-let idPool = Buffer.alloc(0);
-let idAt = 0;
+/** A non-zero console session id (randomInt draws from Node's own cached CSPRNG buffer). */
 function randomSessionId(): number {
-  if (idAt + 4 > idPool.length) {
-    idPool = randomBytes(4096);
-    idAt = 0;
-  }
-  idAt += 4;
-  return idPool.readUInt32LE(idAt - 4);
+  return randomInt(1, 0x1_0000_0000);
 }
 
 export class UdpPool {
@@ -123,7 +115,7 @@ export class UdpPool {
     const address = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
     const peer = `${address}:${port}`;
     const socket = this.sockets[this.next++ % this.sockets.length] as Socket;
-    const ep: Endpoint = { peer, address, port, socket, onPacket, ids: new Set() };
+    const ep: Endpoint = { address, port, socket, onPacket, ids: new Set() };
     let set = this.byPeer.get(peer);
     if (!set) this.byPeer.set(peer, (set = new Set()));
     set.add(ep);
