@@ -64,8 +64,11 @@ build_initramfs() {
   install -m 0644 "$here/installer/common.sh" "$r/rb/common.sh"
   install -m 0755 "$here/initramfs/udhcpc.script" "$r/usr/share/udhcpc/default.script"
   echo "options usb-storage delay_use=0" >"$r/etc/modprobe.d/rescuebox.conf"
-  # a disarmed watchdog must really stop, whatever the kernel's default
-  printf 'options %s nowayout=0\n' i6300esb sp5100_tco wdat_wdt >>"$r/etc/modprobe.d/rescuebox.conf"
+  # a disarmed watchdog must really stop, whatever the kernel's default (boot profile: trial boots)
+  if [ "$profile" = boot ]; then
+    # shellcheck disable=SC2086 # one line per module
+    printf 'options %s nowayout=0\n' $RB_MODULES_WATCHDOG >>"$r/etc/modprobe.d/rescuebox.conf"
+  fi
   echo "root:x:0:0:root:/root:/bin/sh" >"$r/etc/passwd"
   echo "root:x:0:" >"$r/etc/group"
   echo "$profile" >"$r/etc/rb-profile"

@@ -15,9 +15,9 @@ export const kernel = join(dist, 'vmlinuz');
 export const initrd = join(dist, 'initrd-rescue.img');
 export const KERNEL_APPEND = 'console=ttyS0,115200 quiet loglevel=3 panic=10';
 
-/** Fails with a clear message when the build has not run (tests never build). */
-export function requireBuilt(): void {
-  for (const f of [iso, kernel, initrd, join(dist, 'system-v1.img'), join(dist, 'system-v2.img'), join(dist, 'system-broken.img')]) {
+/** Fails with a clear message when the build has not run (tests never build); `extra`: more files in dist/. */
+export function requireBuilt(...extra: string[]): void {
+  for (const f of [iso, kernel, initrd, ...['system-v1.img', 'system-v2.img', 'system-broken.img', ...extra].map((n) => join(dist, n))]) {
     if (!existsSync(f)) {
       throw new Error(`${f} is missing: build the rescue image first (npm run build:rescue, or npm run setup)`);
     }

@@ -6,11 +6,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vm } from './qemu-runner.ts';
 import type { VmOptions } from './qemu-runner.ts';
-import { KERNEL_APPEND, dist, expectSystemUp, initrd, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
+import { KERNEL_APPEND, expectSystemUp, initrd, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
 import type { ImageServer } from './helpers.ts';
 
 const enabled = process.env.RB_TEST_WATCHDOG === '1';
@@ -29,8 +28,7 @@ describe('rescue image: trial-boot watchdog (RB_TEST_WATCHDOG=1)', { skip: !enab
     kernel: { kernel, initrd, append: KERNEL_APPEND }, fwCmdline: `rb.auto=1 rb.end=poweroff ${params}` }, name);
 
   before(async () => {
-    requireBuilt();
-    if (!existsSync(join(dist, 'system-hang.img'))) throw new Error('rescue-image/dist/system-hang.img is missing: rebuild (npm run build:rescue)');
+    requireBuilt('system-hang.img');
     dir = tempDir('wdt');
     disk = makeDisk(join(dir, 'disk.img'), 512);
     srv = await serveDist();
