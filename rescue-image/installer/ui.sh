@@ -18,7 +18,11 @@ ask() {
   _a=""
   IFS= read -r _a || _a=""
   _a=$(printf '%s' "$_a" | tr -d '\r')
-  if [ "$_a" = "!" ]; then do_shell; exit 0; fi
+  if [ "$_a" = "!" ]; then
+    # a fresh install's disk job (install.sh) finishes before the shell looks at the disk
+    [ -n "${RB_BG_PID:-}" ] && { say "finishing the disk work first"; wait "$RB_BG_PID"; cat /tmp/rb-install.log; }
+    do_shell; exit 0
+  fi
   [ -z "$_a" ] && _a=$_d
   eval "$_n=\$_a"
 }

@@ -40,7 +40,7 @@ describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollbac
   it('installs v1 from the ISO with five Enter presses plus the IP address', async () => {
     const vm = start({ iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${srv.url('system-v1.img')}` }, 'install');
     const ip = '10.0.2.15/24';
-    const answers: Record<string, string> = { disk: '\r', hostname: '\r', ip: `${ip}\r`, gw: '\r', confirm: '\r' };
+    const answers: Record<string, string> = { disk: '\r', confirm: '\r', hostname: '\r', ip: `${ip}\r`, gw: '\r' };
     for (const [q, keys] of Object.entries(answers)) {
       await vm.expect(`RB-STEP ask name=${q} `);
       vm.type(keys);
