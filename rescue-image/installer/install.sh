@@ -64,6 +64,7 @@ install_disk() { # disk
   rb_phase bootloader
   esp_mount "$id" || { rb_fail reason=esp-mount; return 1; }
   boot_install "$d" || { rb_fail; return 1; }
+  umount /tmp/rb-esp
   rb_ok
   printf 'id=%s\nIMG_VERSION=%s\n' "$id" "$IMG_VERSION" >/tmp/rb-install.env
 }
