@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry for the `rescuebox` command. Runs the esbuild bundle of server/cli.ts that `npm run setup`
+// JS entry of the `rescuebox` command (bin/rescuebox, a sh launcher, execs node on it). Runs the esbuild bundle of server/cli.ts that `npm run setup`
 // builds (scripts/build.d/60-cli.sh) while no file it was built from is newer than the build;
 // otherwise the TypeScript sources through tsx (slower start, never stale).
 import { readFileSync, statSync } from 'node:fs';

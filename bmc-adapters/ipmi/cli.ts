@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
-import { IpmiClient, type BootTarget, type PowerAction } from './client.ts';
+import type { BootTarget, IpmiClient, PowerAction } from './client.ts';
 import { SolTransport } from './sol/sol-transport.ts';
 import { parseWorkarounds } from './session/workarounds.ts';
-import { DEFAULT_FANOUT, mapLimit, UdpPool } from './transport/udp-pool.ts';
+import { forEachBmc } from './fanout.ts';
+import { DEFAULT_FANOUT, UdpPool } from './transport/udp-pool.ts';
 import type { SessionOptions } from './session/session.ts';
 
 /**
@@ -91,50 +92,27 @@ async function sessionOptions(g: GlobalOpts): Promise<SessionOptions> {
   return o;
 }
 
-/** Close Session's deadline once a BMC has answered: the CLI is about to exit and prints first. */
-const CLOSE_TIMEOUT_MS = 500;
-
 /**
- * Runs `fn` on every target under the fan-out limit, one output line per target for --hosts.
- * The client logs in with the first command, at the privilege that command needs. Close Session
- * does not hold a fan-out slot or the output: it is sent as soon as a BMC has answered, and all
- * of them are awaited (one try, CLOSE_TIMEOUT_MS each) after the output, before exit.
+ * Runs `fn` on every target (bmc-adapters/ipmi/fanout.ts): with --hosts one line per BMC, printed
+ * in the order given once every BMC answered or failed, so scripts can zip results with their input.
  */
 async function forEachTarget(cmd: Command, fn: (c: IpmiClient) => Promise<string | undefined>): Promise<void> {
   const g = cmd.optsWithGlobals<GlobalOpts>();
   const targets = parseTargets(g);
   const base = await sessionOptions(g);
-  const pool = new UdpPool({ sockets: Math.min(8, Math.max(1, Math.ceil(targets.length / 128))) });
-  const closeOpts = { timeoutMs: Math.min(CLOSE_TIMEOUT_MS, base.timeoutMs ?? CLOSE_TIMEOUT_MS), retries: 0 };
-  const closing: Promise<void>[] = [];
+  const many = targets.length > 1 || !!g.hosts;
+  const results = await forEachBmc(targets, base, fn, { fanout: Number(g.fanout) || DEFAULT_FANOUT });
   let failed = 0;
-  try {
-    const many = targets.length > 1 || !!g.hosts;
-    const lines = await mapLimit(targets, Math.max(1, Number(g.fanout)), async (t) => {
-      const label = `${t.host}:${t.port}`;
-      let client: IpmiClient | undefined;
-      try {
-        // No keepalive timer per session: one command's requests keep it alive (a --wait polls).
-        client = await IpmiClient.create({ ...base, host: t.host, port: t.port, pool, keepaliveMs: 0 });
-        const out = await fn(client);
-        if (many) return `${label}: ${out ?? 'ok'}\n`;
-        if (out !== undefined) process.stdout.write(`${out}\n`);
-      } catch (e) {
-        failed++;
-        const msg = (e as Error).message.replace(/\s+/g, ' ');
-        if (many) return `${label}: error ${msg}\n`;
-        process.stderr.write(`error: ${msg}\n`);
-      } finally {
-        if (client) closing.push(client.close(closeOpts).catch(() => undefined));
-      }
-      return '';
-    });
-    // One line per BMC, in the order given, so scripts can zip results with their input.
-    process.stdout.write(lines.join(''));
-    await Promise.all(closing);
-  } finally {
-    await pool.close();
-  }
+  let out = '';
+  results.forEach((r, i) => {
+    const t = targets[i] as { host: string; port: number };
+    if (!r.ok) failed++;
+    const msg = r.ok ? '' : r.error.message.replace(/\s+/g, ' ');
+    if (many) out += `${t.host}:${t.port}: ${r.ok ? (r.value ?? 'ok') : `error ${msg}`}\n`;
+    else if (!r.ok) process.stderr.write(`error: ${msg}\n`);
+    else if (r.value !== undefined) out += `${r.value}\n`;
+  });
+  process.stdout.write(out);
   if (failed > 0) process.exitCode = 1;
 }
 

@@ -77,7 +77,7 @@ async function library(sims: IpmiSim[]): Promise<{ ms: number } & Score> {
 
 async function ours(sims: IpmiSim[]): Promise<Ran & Score> {
   const hosts = sims.map(target).join(',');
-  const r = await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--hosts', hosts, '-U', USER, '-C', '3', 'power', 'status'], { RESCUEBOX_IPMI_PASSWORD: PASSWORD });
+  const r = await exec('bin/rescuebox', ['ipmi', '--hosts', hosts, '-U', USER, '-C', '3', 'power', 'status'], { RESCUEBOX_IPMI_PASSWORD: PASSWORD });
   const lines = new Map<string, string>();
   for (const l of r.stdout.split('\n')) {
     const m = /^(\S+): (\S+)/.exec(l);

@@ -3,39 +3,26 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
-import { DEFAULT_FANOUT, UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
+import { forEachBmc } from '../../bmc-adapters/ipmi/fanout.ts';
 
 /**
- * Power status of many BMCs through the library, in this process, the way the CLI does it:
- * one pool, the CLI's fan-out, log in with the first command (no Set Session Privilege for a
- * USER-level query), Close Session sent as soon as a BMC answered and awaited before returning.
- * An unreachable BMC counts as "error", not a throw. `ms` runs from the first send to the last
- * answer; `closedMs` until every Close Session finished.
+ * Power status of many BMCs through the library, in this process, with the very function the CLI's
+ * `--hosts` runs (forEachBmc: its pool, fan-out, login at USER, Close Session sent unawaited).
+ * An unreachable BMC counts as "error", not a throw. `ms` runs from the call to the last answer;
+ * `closedMs` until forEachBmc returned (every Close Session sent, the pool closed).
  */
 export async function libraryPowerStatus(
   targets: { host: string; port: number }[],
   o: { username: string; password: string; cipherSuite: number; fanout?: number },
 ): Promise<{ ms: number; closedMs: number; results: string[] }> {
-  const pool = new UdpPool({ sockets: 4, bindAddress: '127.0.0.1' });
-  const closing: Promise<void>[] = [];
+  let last = 0;
   const t0 = performance.now();
-  const results = await mapLimit(targets, o.fanout ?? DEFAULT_FANOUT, async ({ host, port }) => {
-    let c: IpmiClient | undefined;
-    try {
-      c = await IpmiClient.create({ host, port, username: o.username, password: o.password, cipherSuites: [o.cipherSuite], pool, keepaliveMs: 0 });
-      return await c.powerStatus();
-    } catch {
-      return 'error';
-    } finally {
-      if (c) closing.push(c.close({ timeoutMs: 500, retries: 0 }).catch(() => undefined));
-    }
+  const got = await forEachBmc(targets, { username: o.username, password: o.password, cipherSuites: [o.cipherSuite] }, (c) => c.powerStatus(), {
+    ...(o.fanout ? { fanout: o.fanout } : {}),
+    onSettled: () => (last = performance.now()),
   });
-  const ms = performance.now() - t0;
-  await Promise.all(closing);
   const closedMs = performance.now() - t0;
-  await pool.close();
-  return { ms, closedMs, results };
+  return { ms: last - t0, closedMs, results: got.map((r) => (r.ok ? r.value : 'error')) };
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +37,28 @@ test('bin: the bundle while it is not older than its inputs; tsx when one is new
   utimesSync(join(tree, 'server/cli.ts'), past, past);
   writeFileSync(join(tree, 'var/build/cli/inputs.json'), JSON.stringify({ builtAtMs, inputs: ['server/cli.ts', 'server/gone.ts'] }));
   assert.equal(await run(), 'tsx', 'an input that disappeared makes the bundle stale');
+});
+
+// bin/rescuebox, the installed command: a sh launcher that drops NODE_EXTRA_CA_CERTS for `ipmi`
+// only (Node reads that file before any JS runs) and execs node on the rescuebox.js next to it,
+// also when started through a symlink as npm installs it. A stand-in rescuebox.js reports what it got.
+test('launcher: ipmi runs without NODE_EXTRA_CA_CERTS, every other subcommand with it; argv intact, symlinks followed', async () => {
+  const t = mkdtempSync(join(root, 'var', 'launcher-test-'));
+  try {
+    mkdirSync(join(t, 'pkg/bin'), { recursive: true });
+    mkdirSync(join(t, 'node_modules/.bin'), { recursive: true });
+    copyFileSync(join(root, 'bin/rescuebox'), join(t, 'pkg/bin/rescuebox'));
+    chmodSync(join(t, 'pkg/bin/rescuebox'), 0o755);
+    writeFileSync(join(t, 'pkg/bin/rescuebox.js'), 'console.log(JSON.stringify({ ca: process.env.NODE_EXTRA_CA_CERTS ?? null, argv: process.argv.slice(2) }));\n');
+    symlinkSync('../../pkg/bin/rescuebox', join(t, 'node_modules/.bin/rescuebox'));
+    const run = async (bin: string, args: string[]): Promise<{ ca: string | null; argv: string[] }> =>
+      JSON.parse((await promisify(execFile)(bin, args, { cwd: t, env: { ...process.env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' } })).stdout) as { ca: string | null; argv: string[] };
+    const args = ['ipmi', '--hosts', 'a:1,b:2', '-U', 'x y', 'power', 'status'];
+    assert.deepEqual(await run(join(t, 'pkg/bin/rescuebox'), args), { ca: null, argv: args });
+    assert.deepEqual(await run(join(t, 'node_modules/.bin/rescuebox'), args), { ca: null, argv: args });
+    assert.deepEqual(await run(join(t, 'pkg/bin/rescuebox'), ['redfish', 'power', 'status']), { ca: '/etc/ssl/certs/ca-certificates.crt', argv: ['redfish', 'power', 'status'] });
+    assert.deepEqual(await run(join(t, 'pkg/bin/rescuebox'), ['start']), { ca: '/etc/ssl/certs/ca-certificates.crt', argv: ['start'] });
+  } finally {
+    rmSync(t, { recursive: true, force: true });
+  }
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
 import { startPyghmiBmc, type PyghmiBmc } from '../../lab/peers/pyghmi-bmc.ts';
 
-// `rescuebox ipmi` end to end: the real bin, password only through the environment.
+// `rescuebox ipmi` end to end: the installed command (bin/rescuebox), password only through the environment.
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const creds = { username: 'admin', password: 'cli-pass-7' };
 let sim: IpmiSim;
@@ -20,7 +20,7 @@ after(async () => {
 
 function cli(args: string[], env: Record<string, string> = { RESCUEBOX_IPMI_PASSWORD: creds.password }): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/rescuebox.js', 'ipmi', ...args], { cwd: root, env: { ...process.env, RESCUEBOX_IPMI_PASSWORD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('bin/rescuebox', ['ipmi', ...args], { cwd: root, env: { ...process.env, RESCUEBOX_IPMI_PASSWORD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IpmiClient } from '../../bmc-adapters/ipmi/client.ts';
+import { forEachBmc } from '../../bmc-adapters/ipmi/fanout.ts';
 import { UdpPool, mapLimit } from '../../bmc-adapters/ipmi/transport/udp-pool.ts';
 import { FLEET_DEFAULT_USER, startFleet, type Fleet } from '../../lab/bmc/fleet.ts';
 
@@ -49,4 +50,26 @@ test('two concurrent sessions to the same BMC over one pool are kept apart', asy
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
+});
+
+test('forEachBmc (what --hosts runs): results in input order, an unreachable BMC as a value, every Close Session delivered unawaited', async () => {
+  const some = fleet.addresses.slice(0, 40).map(target);
+  const dead = { host: '127.0.0.1', port: 9 };
+  const settled: number[] = [];
+  const got = await forEachBmc([...some, dead], { username: FLEET_DEFAULT_USER.name, password: FLEET_DEFAULT_USER.password, timeoutMs: 100, retries: 0 }, (c) => c.powerStatus(), {
+    fanout: 8,
+    bindAddress: '127.0.0.1',
+    onSettled: (i) => settled.push(i),
+  });
+  assert.deepEqual(
+    got.slice(0, -1).map((r) => (r.ok ? r.value : r.error.message)),
+    some.map((_, i) => (i % 2 === 0 ? 'on' : 'off')),
+  );
+  const last = got.at(-1);
+  assert.ok(last && !last.ok && /no answer/.test(last.error.message));
+  assert.equal(settled.length, some.length + 1);
+  // The replies were not awaited, but the requests went out: each BMC frees its session.
+  const open = () => fleet.bmcs.slice(0, 40).reduce((n, b) => n + b.ipmi.sessionCount, 0);
+  for (let i = 0; i < 100 && open() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(open(), 0);
 });

@@ -62,6 +62,19 @@ test('privilege: a USER-level request logs in without Set Session Privilege; the
   assert.equal(bmc.sessionsClosed, 1);
 });
 
+test('close({ awaitReply: false }): Close Session sent once, returns without its reply, no timer left behind', async () => {
+  // The BMC gets the request but its reply is lost: the session closes at once all the same.
+  const { clock, bmc, s } = setup({}, (b) => (b.mangleOut = (r, x) => (x.cmd === c.CMD_CLOSE_SESSION ? [] : [r])));
+  await drive(clock, s.request(c.NETFN_CHASSIS, c.CMD_GET_CHASSIS_STATUS, Buffer.alloc(0), { privilege: c.PRIV_USER }));
+  const t0 = clock.now();
+  await s.close({ awaitReply: false });
+  assert.equal(clock.now(), t0, 'no fake time had to pass');
+  assert.equal(s.state, 'closed');
+  assert.equal(bmc.sessionsClosed, 1);
+  assert.equal(bmc.log.filter((x) => x.cmd === c.CMD_CLOSE_SESSION).length, 1, 'sent once, never resent');
+  assert.equal(clock.pending(), 0);
+});
+
 test('privilege: a refused Set Session Privilege is E_IPMI_PRIVILEGE, and open() closes the session it made', async () => {
   const { clock, bmc, s } = setup({}, (b) => (b.privilegeCc = 0x81));
   await assert.rejects(drive(clock, s.open()), (e: Error & { code?: string; completionCode?: number }) => e.code === 'E_IPMI_PRIVILEGE' && e.completionCode === 0x81);

@@ -93,6 +93,11 @@ export interface CloseOptions {
   timeoutMs?: number;
   /** Close Session retransmissions; default 1. */
   retries?: number;
+  /**
+   * false: send Close Session once and do not wait for its reply (a process about to exit). Without
+   * retransmissions the reply changes nothing: the BMC got the request or it did not. Default true.
+   */
+  awaitReply?: boolean;
 }
 
 export interface Resolved {
@@ -447,12 +452,13 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
 
   /**
    * Close Session (best effort; by default one retransmission after the session's timeout) but stay
-   * usable: the next request logs in again. A CLI about to exit passes a short `timeoutMs`.
+   * usable: the next request logs in again. A CLI about to exit passes `awaitReply: false`.
    */
   async logout(o: CloseOptions = {}): Promise<void> {
     if (this.state !== 'active') return;
     try {
-      await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: o.retries ?? 1, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
+      if (o.awaitReply === false) this.sendPayload(PAYLOAD_IPMI, this.ipmiRequest(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), this.nextRqSeq()));
+      else await this.requestRaw(NETFN_APP, CMD_CLOSE_SESSION, encodeCloseSessionRequest(this.bmcSessionId), { noRelogin: true, retries: o.retries ?? 1, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
     } catch {
       // The BMC forgets idle sessions anyway; nothing more to do.
     }
@@ -526,12 +532,16 @@ export class IpmiSession extends EventEmitter<SessionEvents> {
     return r.data;
   }
 
+  private ipmiRequest(netFn: number, cmd: number, data: Buffer, rqSeq: number): Buffer {
+    return encodeIpmiRequest({ rsAddr: BMC_SLAVE_ADDR, netFn, rsLun: 0, rqAddr: REMOTE_CONSOLE_SWID, rqSeq, rqLun: 0, cmd, data });
+  }
+
   private async requestOnce(netFn: number, cmd: number, data: Buffer, o: RequestOptions): Promise<{ completionCode: number; data: Buffer }> {
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
     const retries = o.retries ?? this.opts.retries;
     // Same rqSeq on every retransmission so the BMC can recognise a duplicate command (§6.12.14).
     const rqSeq = this.nextRqSeq();
-    const msg = encodeIpmiRequest({ rsAddr: BMC_SLAVE_ADDR, netFn, rsLun: 0, rqAddr: REMOTE_CONSOLE_SWID, rqSeq, rqLun: 0, cmd, data });
+    const msg = this.ipmiRequest(netFn, cmd, data, rqSeq);
     const rsNetFn = netFn | 1;
     const match = (p: Inbound): boolean => p.kind === 'ipmi' && p.msg.rqSeq === rqSeq && p.msg.cmd === cmd && p.msg.netFn === rsNetFn;
     const what = (): string => `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}`;

@@ -41,6 +41,9 @@ function randomSessionId(): number {
   return randomInt(1, 0x1_0000_0000);
 }
 
+/** How long close() waits for queued datagrams to leave. */
+const FLUSH_MS = 1000;
+
 export class UdpPool {
   private readonly sockets: Socket[] = [];
   private ready: Promise<void> | undefined;
@@ -153,9 +156,16 @@ export class UdpPool {
     };
   }
 
+  /**
+   * Closes the sockets once libuv's send queues are empty (at most FLUSH_MS): a datagram the kernel
+   * did not take at once (EAGAIN) waits there, and closing would drop it, e.g. a Close Session
+   * sent without awaiting its reply just before exit.
+   */
   async close(): Promise<void> {
     const socks = this.sockets.splice(0);
     this.ready = undefined;
+    const deadline = Date.now() + FLUSH_MS;
+    while (socks.some((s) => s.getSendQueueCount() > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await Promise.all(socks.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
 }
