@@ -58,7 +58,7 @@ fetch_ensure() {
 # Polls the job's status file instead of `wait`, which only works in the shell
 # that started the job.
 fetch_wait() {
-  fetch_ensure
+  fetch_ensure || return 1
   while [ ! -s "$FETCH_DIR/status" ]; do sleep 0.1; done
   [ "$(cat "$FETCH_DIR/status")" = ok ] || { FETCH_PID=""; return 1; }
   IMG_FILE=$FETCH_DIR/image

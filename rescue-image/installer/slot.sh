@@ -21,7 +21,7 @@ slot_write() { # partition device, image file, expected sha256
 
 # Reads the written bytes back from the disk, never the page cache, and checks
 # their sha256 against the manifest's: O_DIRECT into a RAM file, then sha256sum of
-# that file (1.4 s for 64 MB under TCG; the same bytes streamed through a pipe
+# that file (1.4-2.7 s for 64 MB under TCG; the same bytes streamed through a pipe
 # cost several times that, every context switch flushes QEMU's soft TLB). Without
 # RAM for the second copy: the pipe, after dropping the page cache.
 slot_readback() { # device, size, sha256
