@@ -6,39 +6,24 @@
  * Then the installer's own rollback, driven by an answer file over HTTP, and the
  * rescue shell (data checked and mounted read-only).
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Vm } from './qemu-runner.ts';
-import type { VmOptions } from './qemu-runner.ts';
-import { KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
-import type { ImageServer } from './helpers.ts';
+import type { Vm, VmOptions } from './qemu-runner.ts';
+import { KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk } from './helpers.ts';
+import { rescueSuite } from './suite.ts';
 
 describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollback', { timeout: 1_800_000 }, () => {
-  let dir = '';
-  let srv: ImageServer;
+  const s = rescueSuite('bios', { serve: () => ({ 'rollback.txt': '# answer file\nauto=1\naction=rollback\nend=poweroff\n' }) });
   let disk = '';
-  const vms: Vm[] = [];
-  const start = (o: Partial<VmOptions>, name: string): Vm => {
-    const vm = new Vm({ dir, firmware: 'bios', disks: [disk], ...o }, join(dir, `${name}.log`));
-    vms.push(vm);
-    return vm;
-  };
+  const start = (o: Partial<VmOptions>, name: string): Vm => s.vm({ firmware: 'bios', disks: [disk], ...o }, name);
 
-  before(async () => {
-    requireBuilt();
-    dir = tempDir('bios');
-    disk = makeDisk(join(dir, 'disk.img'), 512);
-    srv = await serveDist({ 'rollback.txt': '# answer file\nauto=1\naction=rollback\nend=poweroff\n' });
-  });
-  after(async () => {
-    for (const vm of vms) await vm.kill();
-    await srv?.close();
-    if (dir) removeDir(dir);
+  before(() => {
+    disk = makeDisk(join(s.dir, 'disk.img'), 512);
   });
 
   it('installs v1 from the ISO with five Enter presses plus the IP address', async () => {
-    const vm = start({ iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${srv.url('system-v1.img')}` }, 'install');
+    const vm = start({ iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${s.srv.url('system-v1.img')}` }, 'install');
     const ip = '10.0.2.15/24';
     const answers: Record<string, string> = { disk: '\r', confirm: '\r', hostname: '\r', ip: `${ip}\r`, gw: '\r' };
     for (const [q, keys] of Object.entries(answers)) {
@@ -60,7 +45,7 @@ describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollbac
 
   it('updates to v2, then rolls back to slot A from the GRUB menu over serial', async () => {
     const inst = start({ noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND },
-      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-v2.img')} rb.end=poweroff` }, 'update');
+      fwCmdline: `rb.auto=1 rb.image=${s.srv.url('system-v2.img')} rb.end=poweroff` }, 'update');
     await inst.expect(/RB-STEP done slot=B version=2 trial=1/, 300_000);
     await inst.exited;
     const vm = start({}, 'boot-b');
@@ -77,7 +62,7 @@ describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollbac
   });
 
   it('rolls back from the installer, unattended, with an answer file fetched over HTTP', async () => {
-    const vm = start({ noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND }, fwCmdline: `rb.answers=${srv.url('rollback.txt')}` }, 'rollback');
+    const vm = start({ noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND }, fwCmdline: `rb.answers=${s.srv.url('rollback.txt')}` }, 'rollback');
     await vm.expect('RB-STEP answers ok', 300_000);
     await vm.expect(/RB-STEP done slot=B version=2 rollback=1/, 300_000);
     await vm.exited;

@@ -5,38 +5,24 @@
  * benchmark runs 50). The random moments come from a seeded generator
  * (RB_POWERCUT_SEED) so a failure can be replayed.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Vm } from './qemu-runner.ts';
 import { runPowerCuts } from './powercut.ts';
-import { KERNEL_APPEND, initrd, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
-import type { ImageServer } from './helpers.ts';
+import { KERNEL_APPEND, initrd, kernel, makeDisk } from './helpers.ts';
+import { rescueSuite } from './suite.ts';
 
 describe('rescue image: power cut at random moments of an update', { timeout: 1_500_000 }, () => {
-  let dir = '';
-  let srv: ImageServer;
-  const vms: Vm[] = [];
-
-  before(async () => {
-    requireBuilt();
-    dir = tempDir('powercut');
-    srv = await serveDist();
-  });
-  after(async () => {
-    for (const vm of vms) await vm.kill();
-    await srv?.close();
-    if (dir) removeDir(dir);
-  });
+  const s = rescueSuite('powercut');
 
   it('every boot after a cut reaches a confirmed slot with the data intact', async () => {
     const moments = Number(process.env.RB_POWERCUT_MOMENTS ?? 10);
     const seed = Number(process.env.RB_POWERCUT_SEED ?? 20240101);
-    const disk = makeDisk(join(dir, 'disk.img'), 512);
+    const disk = makeDisk(join(s.dir, 'disk.img'), 512);
     const result = await runPowerCuts({
-      dir, disk, moments, seed, firmware: 'bios', server: srv,
+      dir: s.dir, disk, moments, seed, firmware: 'bios', server: s.srv,
       kernel: { kernel, initrd, append: KERNEL_APPEND },
-      track: (vm) => vms.push(vm),
+      track: (vm) => s.track(vm),
       log: (s) => console.log(`# powercut: ${s}`),
     });
     assert.equal(result.cuts.length, moments);

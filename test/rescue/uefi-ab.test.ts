@@ -6,50 +6,31 @@
  * back to A and the system prints RB-FALLBACK. A file on the data partition
  * keeps its checksum throughout; a second disk is never touched.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Vm } from './qemu-runner.ts';
-import type { VmOptions } from './qemu-runner.ts';
-import {
-  KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk, makeForeignDisk, removeDir, requireBuilt, serveDist,
-  sha256File, tempDir,
-} from './helpers.ts';
-import type { ImageServer } from './helpers.ts';
+import type { Vm, VmOptions } from './qemu-runner.ts';
+import { KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk, makeForeignDisk, sha256File } from './helpers.ts';
+import { rescueSuite } from './suite.ts';
 
 describe('rescue image under UEFI: install, update, rollback, fallback on one disk', { timeout: 1_800_000 }, () => {
-  let dir = '';
-  let srv: ImageServer;
+  const s = rescueSuite('uefi');
   let disk = '';
   let other = '';
   let otherSha = '';
   let dataSha = '';
-  const vms: Vm[] = [];
-  const base = (): Omit<VmOptions, 'disks'> & { disks: string[] } => ({ dir, firmware: 'uefi', disks: [disk, other] });
-  const start = (o: VmOptions, name: string): Vm => {
-    const vm = new Vm(o, join(dir, `${name}.log`));
-    vms.push(vm);
-    return vm;
-  };
+  const start = (o: Partial<VmOptions>, name: string): Vm => s.vm({ firmware: 'uefi', disks: [disk, other], ...o }, name);
 
   before(async () => {
-    requireBuilt();
-    dir = tempDir('uefi');
-    disk = makeDisk(join(dir, 'disk.img'), 512);
-    other = makeForeignDisk(join(dir, 'other.img'), 64);
+    disk = makeDisk(join(s.dir, 'disk.img'), 512);
+    other = makeForeignDisk(join(s.dir, 'other.img'), 64);
     otherSha = await sha256File(other);
-    srv = await serveDist();
-  });
-  after(async () => {
-    for (const vm of vms) await vm.kill();
-    await srv?.close();
-    if (dir) removeDir(dir);
   });
 
   it('boots the ISO under OVMF and installs v1 unattended into slot A', async () => {
-    const vm = start({ ...base(), iso, bootCdrom: true, noReboot: true,
-      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-v1.img')} rb.disk=/dev/vda rb.hostname=box1 rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` }, 'install');
+    const vm = start({ iso, bootCdrom: true, noReboot: true,
+      fwCmdline: `rb.auto=1 rb.image=${s.srv.url('system-v1.img')} rb.disk=/dev/vda rb.hostname=box1 rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` }, 'install');
     await vm.expect('RB-STEP boot ok');
     await vm.expect(/RB-STEP scan ok installs=0 empty=1 other=1/, 60_000);
     const efiboot = await vm.expect(/RB-STEP efiboot [^\r\n]*\r?\n/, 300_000);
@@ -57,11 +38,11 @@ describe('rescue image under UEFI: install, update, rollback, fallback on one di
     await vm.expect(/RB-STEP done slot=A version=1 disk=\/dev\/vda/, 300_000);
     await vm.exited;
     // The entry reached OVMF's NVRAM: the per-VM writable vars copy holds its UTF-16 label.
-    assert.ok(readFileSync(join(dir, 'OVMF_VARS.fd')).includes(Buffer.from('rescuebox\0', 'utf16le')), 'boot entry in NVRAM');
+    assert.ok(readFileSync(join(s.dir, 'OVMF_VARS.fd')).includes(Buffer.from('rescuebox\0', 'utf16le')), 'boot entry in NVRAM');
   });
 
   it('boots slot A (v1) from the disk and writes a data file', async () => {
-    const vm = start({ ...base() }, 'boot-a');
+    const vm = start({}, 'boot-a');
     await expectSystemUp(vm, 'A', '1');
     const out = await vm.sh('head -c 300000 /dev/urandom > /data/file && sync && sha256sum /data/file');
     dataSha = /([0-9a-f]{64})/.exec(out)?.[1] ?? '';
@@ -70,7 +51,7 @@ describe('rescue image under UEFI: install, update, rollback, fallback on one di
   });
 
   it('updates to v2 from the ISO with Enter presses only (trial in slot B)', async () => {
-    const vm = start({ ...base(), iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${srv.url('system-v2.img')}` }, 'update');
+    const vm = start({ iso, bootCdrom: true, noReboot: true, fwCmdline: `rb.image=${s.srv.url('system-v2.img')}` }, 'update');
     for (const q of ['action', 'keepconfig', 'confirm']) {
       await vm.expect(`RB-STEP ask name=${q} `);
       vm.type('\r');
@@ -82,7 +63,7 @@ describe('rescue image under UEFI: install, update, rollback, fallback on one di
   });
 
   it('boots slot B (v2), confirms it, rolls back with rb-slot and boots slot A again', async () => {
-    const vm = start({ ...base() }, 'boot-b');
+    const vm = start({}, 'boot-b');
     await vm.expect('RB-SYSTEM confirmed slot=B version=2', 300_000);
     await expectSystemUp(vm, 'B', '2');
     assert.match(await vm.sh('sha256sum /data/file'), new RegExp(dataSha));
@@ -94,12 +75,12 @@ describe('rescue image under UEFI: install, update, rollback, fallback on one di
   });
 
   it('installs a broken update; after 3 failed tries GRUB falls back to slot A and says so', async () => {
-    const inst = start({ ...base(), noReboot: true,
+    const inst = start({ noReboot: true,
       kernel: { kernel, initrd, append: KERNEL_APPEND },
-      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-broken.img')} rb.end=poweroff` }, 'update-broken');
+      fwCmdline: `rb.auto=1 rb.image=${s.srv.url('system-broken.img')} rb.end=poweroff` }, 'update-broken');
     await inst.expect(/RB-STEP done slot=B version=0 trial=1/, 300_000);
     await inst.exited;
-    const vm = start({ ...base() }, 'fallback');
+    const vm = start({}, 'fallback');
     for (let i = 0; i < 3; i++) await vm.expect('RB-SYSTEM broken', 300_000);
     await vm.expect('RB-FALLBACK from=B to=A', 300_000);
     await expectSystemUp(vm, 'A', '1');

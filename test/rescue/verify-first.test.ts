@@ -3,39 +3,29 @@
  * not match its manifest fails the install at `verify`, and the disk job (which starts
  * after the confirmation, in the background) leaves the chosen disk exactly as it was.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Vm } from './qemu-runner.ts';
-import { KERNEL_APPEND, dist, initrd, kernel, makeDisk, removeDir, requireBuilt, serveDist, sha256File, tempDir } from './helpers.ts';
-import type { ImageServer } from './helpers.ts';
+import { KERNEL_APPEND, dist, initrd, kernel, makeDisk, sha256File } from './helpers.ts';
+import { rescueSuite } from './suite.ts';
 
 describe('rescue image: nothing is written before the image is verified', { timeout: 600_000 }, () => {
-  let dir = '';
-  let srv: ImageServer;
-  let vm: Vm | undefined;
-
-  before(async () => {
-    requireBuilt();
-    dir = tempDir('verify');
-    const v1 = JSON.parse(readFileSync(join(dist, 'system-v1.json'), 'utf8')) as { size: number };
-    const v2 = JSON.parse(readFileSync(join(dist, 'system-v2.json'), 'utf8')) as { sha256: string };
+  const s = rescueSuite('verify', {
     // v1's bytes and size, another image's sha256: only the hash check can catch it
-    srv = await serveDist({ 'wrong-sha.json': JSON.stringify({ version: '1', sha256: v2.sha256, size: v1.size }) });
-  });
-  after(async () => {
-    await vm?.kill();
-    await srv?.close();
-    if (dir) removeDir(dir);
+    serve: () => {
+      const v1 = JSON.parse(readFileSync(join(dist, 'system-v1.json'), 'utf8')) as { size: number };
+      const v2 = JSON.parse(readFileSync(join(dist, 'system-v2.json'), 'utf8')) as { sha256: string };
+      return { 'wrong-sha.json': JSON.stringify({ version: '1', sha256: v2.sha256, size: v1.size }) };
+    },
   });
 
   it('fails an unattended fresh install at verify and leaves the disk untouched', async () => {
-    const disk = makeDisk(join(dir, 'disk.img'), 256);
+    const disk = makeDisk(join(s.dir, 'disk.img'), 256);
     const before = await sha256File(disk);
-    vm = new Vm({ dir, firmware: 'bios', disks: [disk], noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND },
-      fwCmdline: `rb.auto=1 rb.image=${srv.url('system-v1.img')} rb.manifest=${srv.url('wrong-sha.json')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` },
-    join(dir, 'install.log'));
+    const vm = s.vm({ firmware: 'bios', disks: [disk], noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND },
+      fwCmdline: `rb.auto=1 rb.image=${s.srv.url('system-v1.img')} rb.manifest=${s.srv.url('wrong-sha.json')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` },
+    'install');
     await vm.expect('RB-STEP install start disk=/dev/vda', 300_000);
     await vm.expect('RB-STEP verify fail reason=sha256', 120_000);
     await vm.expect('RB-STEP failed action=install', 60_000);

@@ -4,46 +4,31 @@
  * hardware watchdog the boot initramfs arms for trial boots (QEMU i6300esb),
  * GRUB counts the tries and falls back; a healthy trial disarms it.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Vm } from './qemu-runner.ts';
-import type { VmOptions } from './qemu-runner.ts';
-import { KERNEL_APPEND, expectSystemUp, initrd, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir } from './helpers.ts';
-import type { ImageServer } from './helpers.ts';
+import type { Vm, VmOptions } from './qemu-runner.ts';
+import { KERNEL_APPEND, expectSystemUp, initrd, kernel, makeDisk } from './helpers.ts';
+import { rescueSuite } from './suite.ts';
 
 const enabled = process.env.RB_TEST_WATCHDOG === '1';
 
 describe('rescue image: trial-boot watchdog (RB_TEST_WATCHDOG=1)', { skip: !enabled && 'set RB_TEST_WATCHDOG=1', timeout: 1_800_000 }, () => {
-  let dir = '';
+  const s = rescueSuite('wdt', { images: ['system-hang.img'] });
   let disk = '';
-  let srv: ImageServer;
-  const vms: Vm[] = [];
-  const start = (o: Partial<VmOptions>, name: string): Vm => {
-    const vm = new Vm({ dir, firmware: 'uefi', disks: [disk], ...o }, join(dir, `${name}.log`));
-    vms.push(vm);
-    return vm;
-  };
+  const start = (o: Partial<VmOptions>, name: string): Vm => s.vm({ firmware: 'uefi', disks: [disk], ...o }, name);
   const installer = (params: string, name: string): Vm => start({ noReboot: true,
     kernel: { kernel, initrd, append: KERNEL_APPEND }, fwCmdline: `rb.auto=1 rb.end=poweroff ${params}` }, name);
 
-  before(async () => {
-    requireBuilt('system-hang.img');
-    dir = tempDir('wdt');
-    disk = makeDisk(join(dir, 'disk.img'), 512);
-    srv = await serveDist();
-  });
-  after(async () => {
-    for (const vm of vms) await vm.kill();
-    await srv?.close();
-    if (dir) removeDir(dir);
+  before(() => {
+    disk = makeDisk(join(s.dir, 'disk.img'), 512);
   });
 
   it('installs v1, then a hanging image as a trial with a 20 s watchdog', async () => {
-    let vm = installer(`rb.image=${srv.url('system-v1.img')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2`, 'install');
+    let vm = installer(`rb.image=${s.srv.url('system-v1.img')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2`, 'install');
     await vm.expect(/RB-STEP done slot=A version=1/, 300_000);
     await vm.exited;
-    vm = installer(`rb.image=${srv.url('system-hang.img')} rb.watchdog=20`, 'update-hang');
+    vm = installer(`rb.image=${s.srv.url('system-hang.img')} rb.watchdog=20`, 'update-hang');
     await vm.expect(/RB-STEP done slot=B version=4 trial=1/, 300_000);
     await vm.exited;
   });
@@ -61,7 +46,7 @@ describe('rescue image: trial-boot watchdog (RB_TEST_WATCHDOG=1)', { skip: !enab
   });
 
   it('a healthy trial confirms and disarms the watchdog', async () => {
-    let vm = installer(`rb.image=${srv.url('system-v2.img')} rb.watchdog=20`, 'update-v2');
+    let vm = installer(`rb.image=${s.srv.url('system-v2.img')} rb.watchdog=20`, 'update-v2');
     await vm.expect(/RB-STEP done slot=B version=2 trial=1/, 300_000);
     await vm.exited;
     vm = start({ watchdog: true }, 'boot-v2');
