@@ -41,12 +41,18 @@ function randomSessionId(): number {
   return randomInt(1, 0x1_0000_0000);
 }
 
-/** How long close() waits for queued datagrams to leave. */
+/** How long close() waits for queued datagrams to reach the kernel. */
 const FLUSH_MS = 1000;
 
 export class UdpPool {
   private readonly sockets: Socket[] = [];
   private ready: Promise<void> | undefined;
+  /** Datagrams given to a socket whose send callback has not run yet; close() waits for them. */
+  private unsent = 0;
+  private drained: (() => void) | undefined;
+  private readonly onSent = (): void => {
+    if (--this.unsent === 0) this.drained?.();
+  };
   private next = 0;
   private readonly bySession = new Map<number, Endpoint>();
   private readonly byPeer = new Map<string, Set<Endpoint>>();
@@ -128,7 +134,8 @@ export class UdpPool {
       peer,
       send: (buf) => {
         this.stats.sent++;
-        socket.send(buf, port, address);
+        this.unsent++;
+        socket.send(buf, port, address, this.onSent);
       },
       allocateSessionId: () => {
         let id: number;
@@ -157,15 +164,23 @@ export class UdpPool {
   }
 
   /**
-   * Closes the sockets once libuv's send queues are empty (at most FLUSH_MS): a datagram the kernel
-   * did not take at once (EAGAIN) waits there, and closing would drop it, e.g. a Close Session
-   * sent without awaiting its reply just before exit.
+   * Closes the sockets once every datagram was handed to the kernel (at most FLUSH_MS): one the
+   * kernel did not take at once (EAGAIN) waits in libuv's queue, and closing would drop it, e.g. a
+   * Close Session sent without awaiting its reply just before exit.
    */
   async close(): Promise<void> {
     const socks = this.sockets.splice(0);
     this.ready = undefined;
-    const deadline = Date.now() + FLUSH_MS;
-    while (socks.some((s) => s.getSendQueueCount() > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    if (this.unsent > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FLUSH_MS);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.drained = undefined;
+    }
     await Promise.all(socks.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
 }
