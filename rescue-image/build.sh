@@ -19,7 +19,7 @@ log() { printf '[rescue] %s\n' "$*"; }
 die() { printf '[rescue] error: %s\n' "$*" >&2; exit 1; }
 
 [ -f "$kdir/vmlinuz" ] && [ -d "$kdir/modules" ] || die "no kernel in $kdir (run scripts/fetch-debian-kernel.sh)"
-for t in busybox strip mksquashfs grub-mkimage xorriso mkfs.fat mcopy mmd sfdisk mke2fs cpio zstd xz depmod openssl efibootmgr; do
+for t in busybox e2fsck.static strip mksquashfs grub-mkimage xorriso mkfs.fat mcopy mmd mke2fs cpio zstd xz depmod openssl; do
   command -v "$t" >/dev/null || die "missing tool: $t (see scripts/apt-packages.txt)"
 done
 KVER=$(cat "$kdir/version")

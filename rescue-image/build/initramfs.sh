@@ -1,6 +1,10 @@
 # shellcheck shell=bash
 # The initramfs, in two profiles built from the same files:
-#   rescue  kernel modules + busybox + sfdisk/mkfs/fsck + the installer (the ISO boots it)
+#   rescue  kernel modules + busybox-static + e2fsck.static + the installer (the
+#           ISO boots it): no glibc. GPT, FAT32 and the UEFI boot entry are written
+#           by the installer with busybox (no sfdisk, mkfs.fat, efibootmgr); the
+#           GRUB binaries for the target disk and the mke2fs for its data
+#           partition come with the system image (see system.sh).
 #   boot    kernel modules + busybox only; mounts an installed slot (inside every system image)
 # Kernel modules: the names below plus their dependencies, resolved from the
 # modules' own `depends` field; modules.dep is regenerated with depmod.
@@ -9,7 +13,7 @@
 RB_MODULES_STORAGE="virtio_pci virtio_blk virtio_scsi ahci ata_piix sd_mod sr_mod nvme usb-storage uas xhci-pci ehci-pci uhci-hcd ohci-pci"
 RB_MODULES_FS="squashfs overlay vfat nls_ascii nls_cp437 nls_utf8 ext4 crc32c_generic crc32c-intel"
 RB_MODULES_NET="virtio_net e1000 e1000e igb"
-RB_MODULES_RESCUE="isofs qemu_fw_cfg efivarfs"
+RB_MODULES_RESCUE="isofs qemu_fw_cfg efivarfs loop"
 # Hardware watchdogs for trial boots (boot profile): QEMU's i6300esb, AMD's
 # sp5100_tco, ACPI WDAT. Intel chipset TCO (iTCO_wdt + lpc_ich) is left out on
 # purpose: QEMU's q35 has one, and every test VM would then arm it.
@@ -51,8 +55,9 @@ install_modules() {
   cp "$kdir/modules/modules.builtin" "$kdir/modules/modules.order" "$dst/"
   [ -f "$kdir/modules/modules.builtin.modinfo" ] && cp "$kdir/modules/modules.builtin.modinfo" "$dst/"
   depmod -b "$r" "$KVER"
-  # busybox modprobe reads the text files only.
-  rm -f "$dst"/*.bin
+  # busybox modprobe reads the text files only, and neither the kernel-wide
+  # module order nor the builtin modinfo (34 kB of xz) once depmod is done.
+  rm -f "$dst"/*.bin "$dst/modules.order" "$dst/modules.builtin.modinfo"
 }
 
 build_initramfs() {
@@ -77,15 +82,8 @@ build_initramfs() {
   if [ "$profile" = rescue ]; then
     mods="$mods $RB_MODULES_RESCUE ${RB_EXTRA_MODULES:-}"
     install -m 0644 "$here"/installer/*.sh "$r/rb/"
-    install_elf "$r" /usr/sbin/sfdisk
-    install_elf "$r" /usr/sbin/mke2fs
-    install_elf "$r" /usr/sbin/e2fsck
-    install_elf "$r" /usr/sbin/mkfs.fat
-    # efibootmgr (Debian package efibootmgr) + libefivar/libefiboot, via ldd.
-    install_elf "$r" "$(dpkg -L efibootmgr | grep -m1 '/efibootmgr$')" /usr/sbin/efibootmgr
+    install -m 0755 "$(command -v e2fsck.static)" "$r/usr/sbin/e2fsck"
     mkdir -p "$r/rb/boot"
-    cp "$work/grub/bootx64-disk.efi" "$r/rb/boot/BOOTX64.EFI"
-    cp "$work/grub/bios-mbr.bin" "$work/grub/bios-core.img" "$r/rb/boot/"
     cp "$here/grub/disk.cfg" "$r/rb/boot/grub.cfg"
   fi
   # shellcheck disable=SC2086

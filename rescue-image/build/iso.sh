@@ -8,13 +8,15 @@ build_iso() {
   cp "$work/initrd-rescue.img" "$d/boot/initrd.img"
   cp "$here/grub/iso.cfg" "$d/boot/grub/grub.cfg"
   cp "$g/eltorito.img" "$d/boot/grub/eltorito.img"
+  cp -r "$g/iso-efi" "$d/boot/grub/x86_64-efi"
   echo "rescuebox rescue ISO, kernel $KVER" >"$d/rescuebox.id"
   # EFI El Torito image: FAT12 holding only BOOTX64.EFI.
   local efi="$work/efi.img" kb
-  # FAT12 overhead (boot sector, two FATs, root directory, two directories) fits in 32 KiB.
-  kb=$((($(size_of "$g/bootx64-iso.efi") + 1023) / 1024 + 32))
+  # FAT12 with 512-byte clusters and a one-sector root directory: boot sector,
+  # two FATs, root, EFI and BOOT directories fit in 8 KiB next to the binary.
+  kb=$((($(size_of "$g/bootx64-iso.efi") + 1023) / 1024 + 8))
   rm -f "$efi"
-  mkfs.fat -C -n RBEFI -i 52425345 --invariant "$efi" "$kb" >/dev/null
+  mkfs.fat -C -n RBEFI -i 52425345 --invariant -s 1 -r 16 "$efi" "$kb" >/dev/null
   fix_mtimes "$d"
   MTOOLS_SKIP_CHECK=1 mmd -i "$efi" ::/EFI ::/EFI/BOOT
   cp "$g/bootx64-iso.efi" "$work/BOOTX64.EFI" && touch -d "@$SOURCE_DATE_EPOCH" "$work/BOOTX64.EFI"

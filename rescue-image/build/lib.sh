@@ -62,8 +62,11 @@ size_report() {
     "$work/grub/bootx64-iso.efi" "$work/grub/bootx64-disk.efi" "$work/initrd-boot.img" "$out"/system-*.img; do
     printf '[rescue]   %-28s %10d\n' "$(basename "$f")" "$(size_of "$f")"
   done
-  # what the ISO holds besides its kernel, initramfs and the two boot images
+  local mods
+  mods=$(cat "$work/grub/iso-efi"/*.mod | wc -c)
+  printf '[rescue]   %-28s %10d\n' "GRUB EFI modules (xz)" "$mods"
+  # what the ISO holds besides its kernel, initramfs, the two boot images and the modules
   printf '[rescue]   %-28s %10d\n' "ISO overhead" "$(($(size_of "$out/rescuebox-rescue.iso") - $(size_of "$out/vmlinuz") -
-    $(size_of "$out/initrd-rescue.img") - $(size_of "$work/efi.img") - $(size_of "$work/grub/eltorito.img")))"
+    $(size_of "$out/initrd-rescue.img") - $(size_of "$work/efi.img") - $(size_of "$work/grub/eltorito.img") - mods))"
   printf '[rescue]   %-28s %10d\n' "installer (rb/*.sh)" "$(cat "$here"/installer/*.sh | wc -c)"
 }

@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Demo system images: busybox root + kernel + boot initramfs in an xz squashfs
-# (GRUB 2.06's squash4 reads xz, not zstd), plus a manifest JSON.
+# (GRUB 2.06's squash4 reads xz, not zstd), plus a manifest JSON. Every image
+# carries what a fresh install takes from it, which keeps it out of the ISO: the
+# GRUB binaries for the disk in /boot/rescuebox/ (BOOTX64.EFI, bios-core.img,
+# bios-mbr.bin) and the mke2fs (with its glibc) that formats the data partition.
 #   build_system VERSION good|broken PADDING_MB NAME
 # PADDING_MB of AES-CTR keystream seeded by the version: incompressible and
 # different between versions, so an update rewrites most blocks of a slot.
@@ -11,6 +14,10 @@ build_system() {
   install_busybox "$r"
   cp "$kdir/vmlinuz" "$r/boot/vmlinuz"
   cp "$work/initrd-boot.img" "$r/boot/initrd.img"
+  mkdir -p "$r/boot/rescuebox"
+  cp "$work/grub/bootx64-disk.efi" "$r/boot/rescuebox/BOOTX64.EFI"
+  cp "$work/grub/bios-core.img" "$work/grub/bios-mbr.bin" "$r/boot/rescuebox/"
+  install_elf "$r" "$(command -v mke2fs)" /usr/sbin/mke2fs
   install -m 0644 "$here/installer/common.sh" "$r/usr/lib/rb/common.sh"
   install -m 0644 "$here/installer/env.sh" "$r/usr/lib/rb/env.sh"
   install -m 0755 "$here/system/rb-slot" "$r/usr/sbin/rb-slot"

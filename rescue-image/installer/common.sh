@@ -2,16 +2,37 @@
 # Shared helpers: machine-readable lines, parameters, devices.
 # Sourced by the initramfs /init, the installer and the installed system.
 
+# Builtins rather than processes in the helpers below: they run often (every
+# phase, every poll), and each process costs milliseconds of the single vCPU
+# under TCG that the work being waited for needs.
+
 # Seconds since boot with two decimals (from /proc/uptime).
-rb_now() { cut -d' ' -f1 /proc/uptime; }
-rb_since() { awk -v a="$1" -v b="$(rb_now)" 'BEGIN { printf "%.1fs", b - a }'; }
+rb_now() { read -r _n _ </proc/uptime; echo "$_n"; }
+# Centiseconds of a /proc/uptime value (two decimals), as a number.
+rb_cs() {
+  _c=${1%.*}${1#*.}
+  while :; do case "$_c" in 0?*) _c=${_c#0} ;; *) break ;; esac; done
+  echo "$_c"
+}
+# Time since rb_now value $1, as "1.2s".
+rb_since() {
+  read -r _n _ </proc/uptime
+  _d=$(($(rb_cs "$_n") - $(rb_cs "$1")))
+  echo "$((_d / 100)).$((_d % 100 / 10))s"
+}
+# sleep without an exec: read with a timeout on a FIFO nobody writes to
+rb_sleep() {
+  [ -p /tmp/rb-sleep ] || mkfifo /tmp/rb-sleep 2>/dev/null || [ -p /tmp/rb-sleep ] || { sleep "$1"; return 0; }
+  read -r -t "$1" _ <>/tmp/rb-sleep
+  return 0
+}
 
 # RB-STEP <phase> <status> [key=value ...]; see docs/installer-protocol.md.
 rb_step() { echo "RB-STEP $*"; }
 rb_fail() { echo "RB-STEP $RB_PHASE fail $*"; return 1; }
 
 # rb_phase NAME: starts a timed phase; rb_ok [k=v ...] ends it.
-rb_phase() { RB_PHASE=$1; RB_PHASE_T0=$(rb_now); }
+rb_phase() { RB_PHASE=$1; read -r RB_PHASE_T0 _ </proc/uptime; }
 rb_ok() { rb_step "$RB_PHASE" ok "$@" "$(rb_since "$RB_PHASE_T0")"; }
 
 # Parameters: rb.* words of the kernel command line, then the QEMU fw_cfg blob
@@ -20,10 +41,15 @@ rb_ok() { rb_step "$RB_PHASE" ok "$@" "$(rb_since "$RB_PHASE_T0")"; }
 rb_param_words() {
   for w in $1; do
     case "$w" in
-      rb.*=*) k=${w%%=*}; k=$(echo "${k#rb.}" | tr -c 'a-zA-Z0-9_\n' _); v=${w#*=}; eval "rb_$k=\$v" ;;
-      rb.*) k=$(echo "${w#rb.}" | tr -c 'a-zA-Z0-9_\n' _); eval "rb_$k=1" ;;
+      rb.*=*) k=$(rb_key "${w%%=*}"); v=${w#*=}; eval "rb_$k=\$v" ;;
+      rb.*) k=$(rb_key "$w"); eval "rb_$k=1" ;;
     esac
   done
+}
+# Parameter name (rb. prefix optional) -> shell variable suffix: [A-Za-z0-9_] only.
+rb_key() {
+  _k=${1#rb.}
+  case "$_k" in *[!a-zA-Z0-9_]*) echo "$_k" | tr -c 'a-zA-Z0-9_\n' _ ;; *) echo "$_k" ;; esac
 }
 rb_load_params() {
   rb_param_words "$(cat /proc/cmdline)"
@@ -35,7 +61,7 @@ rb_load_params() {
 rb_load_answers() {
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in ''|'#'*) continue ;; esac
-    k=${line%%=*}; k=${k#rb.}; k=$(echo "$k" | tr -c 'a-zA-Z0-9_\n' _); v=${line#*=}
+    k=$(rb_key "${line%%=*}"); v=${line#*=}
     eval "rb_$k=\$v"
   done <"$1"
 }
@@ -50,7 +76,7 @@ rb_coldplug() {
     all=$(cat /sys/bus/*/devices/*/modalias 2>/dev/null | sort -u)
     if [ "$all" = "$seen" ]; then
       stable=$((stable + 1)); [ $stable -ge 3 ] && break
-      sleep 0.05; continue
+      rb_sleep 0.05; continue
     fi
     stable=0
     echo "$all" | grep -vxF -e "${seen:-@@none@@}" | xargs -r modprobe -qa 2>/dev/null
@@ -73,6 +99,6 @@ rb_wait_part() {
   n=0; lim=$(( ${2:-10} * 10 ))
   while ! rb_part_by_name "$1"; do
     n=$((n + 1)); [ $n -ge $lim ] && return 1
-    sleep 0.1
+    rb_sleep 0.1
   done
 }

@@ -59,7 +59,7 @@ fetch_ensure() {
 # that started the job.
 fetch_wait() {
   fetch_ensure || return 1
-  while [ ! -s "$FETCH_DIR/status" ]; do sleep 0.1; done
+  while [ ! -s "$FETCH_DIR/status" ]; do rb_sleep 0.1; done
   [ "$(cat "$FETCH_DIR/status")" = ok ] || { FETCH_PID=""; return 1; }
   IMG_FILE=$FETCH_DIR/image
   IMG_VERSION=$(json_field version "$FETCH_DIR/manifest.json")

@@ -51,12 +51,16 @@ install_disk() { # disk
   rm -f /tmp/rb-install.env
   rb_phase fetch-wait
   fetch_wait || return 1
+  rb_phase image
+  image_open "$IMG_FILE" || { rb_fail reason=image; return 1; }
+  rb_ok
   id=$(hexdump -n 4 -e '4/1 "%02x"' /dev/urandom)
   rb_phase partition
-  partition_disk "$d" "$id" $(( (IMG_SIZE + 65536) / 1048576 + 1 )) || return 1
+  partition_disk "$d" "$id" $(( (IMG_SIZE + 65536) / 1048576 + 1 )) || { image_close; return 1; }
   rb_ok "disk=/dev/$d" "id=$id"
   rb_phase mkfs
-  mkfs_all "$d" || { rb_fail "disk=/dev/$d"; return 1; }
+  mkfs_all "$d" || { image_close; rb_fail "disk=/dev/$d"; return 1; }
+  image_close
   rb_ok
   rb_phase write
   slot_write "$(part_dev "$d" 2)" "$IMG_FILE" "$IMG_SHA" || return 1

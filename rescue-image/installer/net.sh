@@ -35,6 +35,6 @@ net_start() {
 }
 net_wait() {
   net_start
-  while [ ! -s /tmp/rb-net/status ]; do sleep 0.05; done
+  while [ ! -s /tmp/rb-net/status ]; do rb_sleep 0.05; done
   [ "$(cat /tmp/rb-net/status)" = ok ]
 }

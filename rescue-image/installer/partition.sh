@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# Fresh layout (GPT), the same for UEFI and legacy BIOS boots:
+# Fresh layout (GPT, written by gpt.sh), the same for UEFI and legacy BIOS boots:
 #   1 ESP     FAT32 64 MiB  rb-esp-<id>   GRUB EFI, grub.cfg, grubenv
 #   2 slot A  raw squashfs  rb-A-<id>     + 64 KiB config block at its end
 #   3 slot B  raw squashfs  rb-B-<id>
@@ -19,19 +19,32 @@ partition_disk() {
   [ "$slot" -ge "$need_mib" ] || { rb_fail "reason=disk-too-small slot=${slot}MiB need=${need_mib}MiB"; return 1; }
   [ $((total - 66 - 2 * slot)) -ge 16 ] || { rb_fail "reason=disk-too-small for-data"; return 1; }
   rb_step partition start "disk=/dev/$d" "slot=${slot}MiB"
-  /usr/sbin/sfdisk -q --wipe always --wipe-partitions always "/dev/$d" >/tmp/rb-sfdisk.log 2>&1 <<SF || { cat /tmp/rb-sfdisk.log; return 1; }
-label: gpt
-start=4096, size=64MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="rb-esp-$id"
-size=${slot}MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="rb-A-$id"
-size=${slot}MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="rb-B-$id"
-type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="rb-data-$id"
-start=2048, size=2048, type=21686148-6449-6E6F-744E-656564454649, name="rb-bios-$id"
-SF
+  ss=$(cat "/sys/block/$d/queue/logical_block_size")
+  mib=$((1048576 / ss))
+  n=$(($(cat "/sys/block/$d/size") * 512 / ss))
+  esp=4096 a=$((4096 + 64 * mib))
+  b=$((a + slot * mib)) data=$((a + 2 * slot * mib))
+  # data ends on a MiB boundary before the backup table
+  end=$(( (n - 2 - 16384 / ss + 1) / mib * mib - 1 ))
+  lin=$(gpt_guid "$GPT_LINUX_TYPE")
+  gpt_write "$d" "$esp $((a - 1)) $(gpt_guid "$GPT_ESP_TYPE") rb-esp-$id
+$a $((b - 1)) $lin rb-A-$id
+$b $((data - 1)) $lin rb-B-$id
+$data $end $lin rb-data-$id
+2048 4095 $(gpt_guid "$GPT_BIOS_TYPE") rb-bios-$id" || { rb_fail reason=gpt-write; return 1; }
   for p in esp A B data bios; do rb_wait_part "rb-$p-$id" 10 >/dev/null || { rb_fail "reason=no-partition-$p"; return 1; }; done
+  # Slot B stays empty until an update: no old squashfs or configuration block
+  # (its last 64 KiB) from an earlier install there. A, the ESP and data are
+  # written over by the install itself.
+  b=$(part_dev "$d" 3)
+  dd if=/dev/zero of="$b" bs=65536 count=1 conv=fsync 2>/dev/null &&
+    dd if=/dev/zero of="$b" bs=65536 seek=$((slot * 16 - 1)) count=1 conv=fsync 2>/dev/null
 }
 
 mkfs_all() {
   d=$1
-  /usr/sbin/mkfs.fat -F 32 -s 1 -n RBESP "$(part_dev "$d" 1)" >/dev/null 2>&1 || return 1
-  /usr/sbin/mke2fs -q -F -t ext4 -L rbdata -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$(part_dev "$d" 4)" || return 1
+  mkdosfs -n RBESP "$(part_dev "$d" 1)" >/dev/null 2>&1 || return 1
+  # the image's own mke2fs (image_open mounted it), run inside it for its libraries
+  mount -o bind /dev "$RB_IMG/dev" && mount -o bind /proc "$RB_IMG/proc" || return 1
+  chroot "$RB_IMG" /usr/sbin/mke2fs -q -F -t ext4 -L rbdata -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$(part_dev "$d" 4)" || return 1
 }

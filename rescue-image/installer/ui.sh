@@ -3,6 +3,8 @@
 # parameter (rb.<name>=...) becomes the default; in unattended mode (rb.auto=1)
 # nothing is read. Answering "!" to any question opens the rescue shell.
 
+RB_CR=$(printf '\r')
+
 # ask NAME "Question" DEFAULT  -> sets $NAME
 ask() {
   _n=$1 _q=$2 _d=$3
@@ -17,7 +19,7 @@ ask() {
   printf '%s [%s]: ' "$_q" "$_d"
   _a=""
   IFS= read -r _a || _a=""
-  _a=$(printf '%s' "$_a" | tr -d '\r')
+  _a=${_a%"$RB_CR"}
   if [ "$_a" = "!" ]; then
     # a fresh install's disk job (install.sh) finishes before the shell looks at the disk
     [ -n "${RB_BG_PID:-}" ] && { say "finishing the disk work first"; wait "$RB_BG_PID"; cat /tmp/rb-install.log; }

@@ -12,7 +12,7 @@ want=$(
       LC_ALL=C sort | xargs sha256sum
     cat var/cache/debian-kernel/version
     echo "${RB_EXTRA_MODULES:-} ${SOURCE_DATE_EPOCH:-}"
-    dpkg-query -W busybox-static squashfs-tools grub-efi-amd64-bin grub-pc-bin xorriso mtools dosfstools e2fsprogs fdisk efibootmgr binutils xz-utils 2>/dev/null || true
+    dpkg-query -W busybox-static squashfs-tools grub-efi-amd64-bin grub-pc-bin xorriso mtools dosfstools e2fsprogs e2fsck-static binutils xz-utils 2>/dev/null || true
   } | sha256sum | cut -d' ' -f1
 )
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$dist/rescuebox-rescue.iso" ]; then

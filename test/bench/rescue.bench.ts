@@ -79,7 +79,7 @@ export async function run(): Promise<BenchRow[]> {
       'machine-bound: fetch, verify, partition, mkfs, write + read-back, bootloader all after the last Enter'));
     rows.push(row('first prompt -> installation done, answers typed at once', +(atOnce.tDone - atOnce.tPrompt).toFixed(1), 's'));
     // where the time goes: the installer's own per-phase durations (RB-STEP <phase> ok ... <n>s), answers at once
-    for (const phase of ['net', 'fetch', 'verify', 'partition', 'mkfs', 'write', 'bootloader', 'config']) {
+    for (const phase of ['net', 'fetch', 'verify', 'image', 'partition', 'mkfs', 'write', 'bootloader', 'config']) {
       const m = new RegExp(`RB-STEP ${phase} ok[^\\n]*? (\\d+(?:\\.\\d+)?)s\\s`).exec(atOnce.log);
       if (m) rows.push(row(`install phase: ${phase} (64 MB image)`, Number(m[1]), 's', undefined,
         ['net', 'fetch', 'verify'].includes(phase) ? 'answers at once; background, from the installer start' : 'answers at once'));

@@ -8,6 +8,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Vm, VmOptions } from './qemu-runner.ts';
 import { KERNEL_APPEND, expectSystemUp, initrd, iso, kernel, makeDisk } from './helpers.ts';
@@ -34,6 +35,15 @@ describe('rescue image under legacy BIOS: typed install, boot, GRUB menu rollbac
     assert.equal(vm.keystrokes.other, ip.length, 'apart from Enter, only the IP address was typed');
     assert.ok(vm.keystrokes.enter <= 5, `at most five Enter presses, got ${vm.keystrokes.enter}`);
     await vm.exited;
+    // The installer writes the GPT itself (busybox printf/dd/crc32): util-linux's sfdisk checks it.
+    assert.match(execFileSync('sfdisk', ['--verify', disk], { encoding: 'utf8' }), /No errors detected/);
+    const table = JSON.parse(execFileSync('sfdisk', ['--json', disk], { encoding: 'utf8' })) as
+      { partitiontable: { label: string; partitions: { start: number; size: number; type: string; name: string }[] } };
+    assert.equal(table.partitiontable.label, 'gpt');
+    const parts = table.partitiontable.partitions;
+    assert.deepEqual(parts.map((p) => p.name.replace(/-[0-9a-f]{8}$/, '')), ['rb-esp', 'rb-A', 'rb-B', 'rb-data', 'rb-bios']);
+    assert.deepEqual(parts.map((p) => p.type), ['C12A7328-F81F-11D2-BA4B-00A0C93EC93B', ...Array<string>(3).fill('0FC63DAF-8483-4772-8E79-3D69D8477DE4'), '21686148-6449-6E6F-744E-656564454649']);
+    assert.deepEqual([parts[0]?.start, parts[0]?.size, parts[4]?.start, parts[4]?.size], [4096, 131072, 2048, 2048]);
   });
 
   it('boots slot A from the disk through the BIOS boot partition', async () => {

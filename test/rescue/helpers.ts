@@ -63,12 +63,12 @@ export interface ImageServer {
   url(name: string): string;
   close(): Promise<void>;
 }
-export async function serveDist(extra: Record<string, string> = {}): Promise<ImageServer> {
+export async function serveDist(extra: Record<string, string | Buffer> = {}): Promise<ImageServer> {
   const server: Server = createServer((req, res) => {
     const name = basename(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
-    const text = extra[name];
-    if (text !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+    const body = extra[name];
+    if (body !== undefined) {
+      res.writeHead(200, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream' }).end(body);
       return;
     }
     const file = join(dist, name);

@@ -22,7 +22,7 @@ export interface RescueSuite {
  * server (with `serve()`'s extra files, computed once the build is known to be there); after the
  * suite kills every VM it knows, closes the server and removes the dir.
  */
-export function rescueSuite(prefix: string, o: { images?: string[]; serve?: () => Record<string, string> } = {}): RescueSuite {
+export function rescueSuite(prefix: string, o: { images?: string[]; serve?: () => Record<string, string | Buffer> } = {}): RescueSuite {
   let dir = '';
   let srv: ImageServer | undefined;
   const vms: Vm[] = [];

@@ -43,6 +43,8 @@ describe('rescue image under UEFI: install, update, rollback, fallback on one di
 
   it('boots slot A (v1) from the disk and writes a data file', async () => {
     const vm = start({}, 'boot-a');
+    // OVMF follows the entry the installer wrote into efivarfs (first in BootOrder).
+    await vm.expect(/BdsDxe: starting Boot[0-9A-F]{4} "rescuebox" from HD\(1,GPT,[0-9A-Fa-f-]{36},0x1000,0x20000\)\/\\EFI\\BOOT\\BOOTX64\.EFI/, 120_000);
     await expectSystemUp(vm, 'A', '1');
     const out = await vm.sh('head -c 300000 /dev/urandom > /data/file && sync && sha256sum /data/file');
     dataSha = /([0-9a-f]{64})/.exec(out)?.[1] ?? '';
