@@ -42,10 +42,12 @@ build_system() {
   rm -f "$img"
   mksquashfs "$r" "$img" -comp xz -noappend -all-root -no-xattrs -quiet -no-progress \
     -processors 2 >/dev/null
-  local sha size
+  local sha md5 size
   sha=$(sha256sum "$img" | cut -d' ' -f1)
+  md5=$(md5sum "$img" | cut -d' ' -f1)
   size=$(size_of "$img")
-  printf '{"name":"rescuebox-demo","version":"%s","kind":"%s","image":"%s","sha256":"%s","size":%s}\n' \
-    "$ver" "$kind" "$name.img" "$sha" "$size" >"$out/$name.json"
+  # md5: the installer's cheaper read-back check (the sha256 guards the download)
+  printf '{"name":"rescuebox-demo","version":"%s","kind":"%s","image":"%s","sha256":"%s","md5":"%s","size":%s}\n' \
+    "$ver" "$kind" "$name.img" "$sha" "$md5" "$size" >"$out/$name.json"
   log "system $name: version $ver ($kind), $size bytes"
 }

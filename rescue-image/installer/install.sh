@@ -63,7 +63,7 @@ install_disk() { # disk
   image_close
   rb_ok
   rb_phase write
-  slot_write "$(part_dev "$d" 2)" "$IMG_FILE" "$IMG_SHA" || return 1
+  slot_write "$(part_dev "$d" 2)" "$IMG_FILE" "$IMG_SUM" || return 1
   rb_ok slot=A "version=$IMG_VERSION"
   rb_phase bootloader
   esp_mount "$id" || { rb_fail reason=esp-mount; return 1; }

@@ -31,7 +31,7 @@ do_update() {
   rb_ok "slot=$tgt"
   # 2. image + configuration into the target slot
   rb_phase write
-  slot_write "$tgt_dev" "$IMG_FILE" "$IMG_SHA" || return 1
+  slot_write "$tgt_dev" "$IMG_FILE" "$IMG_SUM" || return 1
   CFG_version=$IMG_VERSION
   [ -n "${rb_watchdog:-}" ] && CFG_watchdog=$rb_watchdog
   slot_write_config "$tgt_dev"

@@ -38,32 +38,26 @@ describe('rescue image: nothing is written before the image is verified', { time
     },
   });
 
-  it('fails an unattended fresh install at verify and leaves the disk untouched', async () => {
-    const disk = makeDisk(join(s.dir, 'disk.img'), 256);
+  /** An unattended fresh install of `image` onto a fresh disk: `lines` appear in order, no disk phase runs, the disk is unchanged. */
+  async function failsBeforeTheDisk(name: string, params: string, lines: string[]): Promise<void> {
+    const disk = makeDisk(join(s.dir, `${name}.img`), 256);
     const before = await sha256File(disk);
     const vm = s.vm({ firmware: 'bios', disks: [disk], noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND },
-      fwCmdline: `rb.auto=1 rb.image=${s.srv.url('system-v1.img')} rb.manifest=${s.srv.url('wrong-sha.json')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` },
-    'install');
+      fwCmdline: `rb.auto=1 ${params} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` }, name);
     await vm.expect('RB-STEP install start disk=/dev/vda', 300_000);
-    await vm.expect('RB-STEP verify fail reason=sha256', 120_000);
+    for (const line of lines) await vm.expect(line, 120_000);
     await vm.expect('RB-STEP failed action=install', 60_000);
     await vm.expect('RB-STEP end action=halt', 60_000);
     assert.doesNotMatch(vm.serial.text, /RB-STEP (partition|mkfs|write|bootloader|config) /, 'no disk phase ran');
     await vm.kill();
     assert.equal(await sha256File(disk), before, 'the disk is byte for byte what it was');
-  });
+  }
 
-  it('fails a fresh install at image when the image lacks the GRUB files, and leaves the disk untouched', async () => {
-    const disk = makeDisk(join(s.dir, 'disk2.img'), 256);
-    const before = await sha256File(disk);
-    const vm = s.vm({ firmware: 'bios', disks: [disk], noReboot: true, kernel: { kernel, initrd, append: KERNEL_APPEND },
-      fwCmdline: `rb.auto=1 rb.image=${s.srv.url('bare.img')} rb.ip=10.0.2.15/24 rb.gw=10.0.2.2 rb.end=poweroff` }, 'install-bare');
-    await vm.expect('RB-STEP verify ok', 300_000);
-    await vm.expect('rescuebox: the image has no /boot/rescuebox/BOOTX64.EFI', 120_000);
-    await vm.expect('RB-STEP image fail reason=image', 60_000);
-    await vm.expect('RB-STEP failed action=install', 60_000);
-    assert.doesNotMatch(vm.serial.text, /RB-STEP (partition|mkfs|write|bootloader|config) /, 'no disk phase ran');
-    await vm.kill();
-    assert.equal(await sha256File(disk), before, 'the disk is byte for byte what it was');
-  });
+  it('fails an unattended fresh install at verify and leaves the disk untouched', () =>
+    failsBeforeTheDisk('wrong-sha', `rb.image=${s.srv.url('system-v1.img')} rb.manifest=${s.srv.url('wrong-sha.json')}`,
+      ['RB-STEP verify fail reason=sha256']));
+
+  it('fails a fresh install at image when the image lacks the GRUB files, and leaves the disk untouched', () =>
+    failsBeforeTheDisk('bare', `rb.image=${s.srv.url('bare.img')}`,
+      ['rescuebox: the image has no /boot/rescuebox/BOOTX64.EFI', 'RB-STEP image fail reason=image']));
 });
