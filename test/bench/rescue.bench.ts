@@ -81,7 +81,7 @@ export async function run(): Promise<BenchRow[]> {
     // where the time goes: the installer's own per-phase durations (RB-STEP <phase> ok ... <n>s), answers at once
     for (const phase of ['net', 'fetch', 'verify', 'image', 'partition', 'mkfs', 'write', 'bootloader', 'config']) {
       const m = new RegExp(`RB-STEP ${phase} ok[^\\n]*? (\\d+(?:\\.\\d+)?)s\\s`).exec(atOnce.log);
-      if (m) rows.push(row(`install phase: ${phase} (64 MB image)`, Number(m[1]), 's', undefined,
+      if (m) rows.push(row(`install phase: ${phase} (${imageMB} MB image)`, Number(m[1]), 's', undefined,
         ['net', 'fetch', 'verify'].includes(phase) ? 'answers at once; background, from the installer start' : 'answers at once'));
     }
 
