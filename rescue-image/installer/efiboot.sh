@@ -86,7 +86,10 @@ efiboot_register() { # disk
     { sed 's/^/rescuebox: efiboot: /' /tmp/rb-efiboot.log; rb_step efiboot skip reason=create-failed; return 0; }
   case " $(efi_entries | tr '\n' ' ')" in *" $rb_eb_n "*) ;; *) rb_step efiboot skip reason=not-found; return 0 ;; esac
   order="$(gpt_le $((0x$rb_eb_n)) 2)"
-  for o in $(efi_boot_order); do [ "$o" = "$rb_eb_n" ] || order="$order$(gpt_le $((0x$o)) 2)"; done
+  # without the entries deleted above (as efibootmgr -B does)
+  for o in $(efi_boot_order); do
+    [ "$o" != "$rb_eb_n" ] && [ -e "$EFIVARS/Boot$o-$EFI_GLOBAL" ] && order="$order$(gpt_le $((0x$o)) 2)"
+  done
   efi_var_write BootOrder "$order" 2>/dev/null || { rb_step efiboot skip reason=order-failed entry="Boot$rb_eb_n"; return 0; }
   rb_step efiboot ok "entry=Boot$rb_eb_n"
 }
