@@ -4,7 +4,7 @@
 #   one rescuebox install -> update (or rollback, shell, reinstall)
 #   damaged / foreign     -> says what it found, offers the rescue shell
 # Parameters: docs/rescue-image.md; output lines: docs/installer-protocol.md.
-for f in common env ui net fetch disks gpt partition slot efiboot bootloader install update shell; do
+for f in common env ui net fetch disks gpt partition slot image efiboot bootloader install update shell; do
   . "/rb/$f.sh"
 done
 rb_load_params
