@@ -11,14 +11,7 @@ EFI_LABEL=rescuebox
 EFI_LOADER='\EFI\BOOT\BOOTX64.EFI'
 
 # printf escapes of ASCII $1 as UTF-16LE with its terminating NUL
-efi_utf16() {
-  s=$1 o=""
-  while [ -n "$s" ]; do
-    c=${s%"${s#?}"}; s=${s#?}
-    case "$c" in '\') o="$o\\134\\000" ;; *) o="$o$c\\000" ;; esac
-  done
-  printf %s "$o\\000\\000"
-}
+efi_utf16() { printf %s "$(gpt_utf16 "$1")\\000\\000"; }
 
 # Writes escapes $2 as EFI variable $1 (NON_VOLATILE|BOOTSERVICE|RUNTIME):
 # one write(2), as efivarfs requires.

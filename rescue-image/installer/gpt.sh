@@ -55,11 +55,19 @@ EOF
   echo "$sw${g2#??}${g2%??}${g3#??}${g3%??}$g4$g5"
 }
 
-# printf escapes of NAME as UTF-16LE padded to 72 bytes (names here are [A-Za-z0-9-])
+# printf escapes of ASCII $1 as UTF-16LE, without a terminator (also efiboot.sh's)
+gpt_utf16() {
+  s=$1 o=""
+  while [ -n "$s" ]; do
+    c=${s%"${s#?}"}; s=${s#?}
+    case "$c" in '\') o="$o\\134\\000" ;; *) o="$o$c\\000" ;; esac
+  done
+  printf %s "$o"
+}
+
+# printf escapes of a partition name (at most 36 characters) as UTF-16LE, NUL padded to 72 bytes
 gpt_name() {
-  s=$1 o="" n=0
-  while [ -n "$s" ] && [ $n -lt 35 ]; do o="$o${s%"${s#?}"}\\000"; s=${s#?}; n=$((n + 1)); done
-  printf %s "$o$(gpt_zeros $((72 - 2 * n)))"
+  printf %s "$(gpt_utf16 "$1")$(gpt_zeros $((72 - 2 * ${#1})))"
 }
 
 # GPT_G := hex GUID from the 32 random hex digits $1, version 4 / variant 1 bits set.
