@@ -1,6 +1,9 @@
 # shellcheck shell=bash
-# Demo system images: busybox root + kernel + boot initramfs in an xz squashfs
-# (GRUB 2.06's squash4 reads xz, not zstd), plus a manifest JSON. Every image
+# Demo system images: busybox root + kernel + boot initramfs in a gzip squashfs
+# (GRUB 2.06's squash4 reads gzip, xz and lzo, not zstd; gzip unpacks several
+# times faster than xz under TCG: the install's chroot mke2fs starts in 0.3 s
+# instead of 0.8 s, for 2 % more bytes, as kernel and initramfs are compressed
+# already), plus a manifest JSON. Every image
 # carries what a fresh install takes from it, which keeps it out of the ISO: the
 # GRUB binaries for the disk in /boot/rescuebox/ (BOOTX64.EFI, bios-core.img,
 # bios-mbr.bin) and the mke2fs (with its glibc) that formats the data partition.
@@ -40,14 +43,15 @@ build_system() {
   fix_mtimes "$r"
   local img="$out/$name.img"
   rm -f "$img"
-  mksquashfs "$r" "$img" -comp xz -noappend -all-root -no-xattrs -quiet -no-progress \
+  mksquashfs "$r" "$img" -comp gzip -noappend -all-root -no-xattrs -quiet -no-progress \
     -processors 2 >/dev/null
-  local sha md5 size
+  local sha crc size
   sha=$(sha256sum "$img" | cut -d' ' -f1)
-  md5=$(md5sum "$img" | cut -d' ' -f1)
+  # crc32 by the busybox the installer runs: its cheaper read-back check of the
+  # written slot (the sha256 guards the download)
+  crc=$(busybox crc32 "$img" | cut -d' ' -f1)
   size=$(size_of "$img")
-  # md5: the installer's cheaper read-back check (the sha256 guards the download)
-  printf '{"name":"rescuebox-demo","version":"%s","kind":"%s","image":"%s","sha256":"%s","md5":"%s","size":%s}\n' \
-    "$ver" "$kind" "$name.img" "$sha" "$md5" "$size" >"$out/$name.json"
+  printf '{"name":"rescuebox-demo","version":"%s","kind":"%s","image":"%s","sha256":"%s","crc32":"%s","size":%s}\n' \
+    "$ver" "$kind" "$name.img" "$sha" "$crc" "$size" >"$out/$name.json"
   log "system $name: version $ver ($kind), $size bytes"
 }

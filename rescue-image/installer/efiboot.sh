@@ -6,42 +6,65 @@
 # structure of Boot#### and BootOrder on write.
 
 EFI_GLOBAL=8be4df61-93ca-11d2-aa0d-00e098032b8c
-EFIVARS=/sys/firmware/efi/efivars
+EFIVARS=${EFIVARS:-/sys/firmware/efi/efivars}
 EFI_LABEL=rescuebox
 EFI_LOADER='\EFI\BOOT\BOOTX64.EFI'
 
-# printf escapes of ASCII $1 as UTF-16LE with its terminating NUL
-efi_utf16() { printf %s "$(gpt_utf16 "$1")\\000\\000"; }
+# E += ASCII $1 as UTF-16LE with its terminating NUL
+e_ucs2z() { e_utf16 "$1"; E="$E\\000\\000"; }
 
 # Writes escapes $2 as EFI variable $1 (NON_VOLATILE|BOOTSERVICE|RUNTIME):
 # one write(2), as efivarfs requires.
 efi_var_write() {
   # shellcheck disable=SC2059 # the escapes are the format
-  printf "\\007\\000\\000\\000$2" >/tmp/rb-efivar && cat /tmp/rb-efivar >"$EFIVARS/$1-$EFI_GLOBAL"
+  printf "\\007\\000\\000\\000$2" >${TMPDIR:-/tmp}/rb-efivar && cat ${TMPDIR:-/tmp}/rb-efivar >"$EFIVARS/$1-$EFI_GLOBAL"
 }
 
-# Boot#### numbers (XXXX) whose description is exactly $EFI_LABEL.
+# Bytes of file $1 (efivarfs files cannot seek, so od reads from the start)
+# as lower-case hex pairs separated by spaces, into OD. One fork, no pipes:
+# each pipe stage and $(...) is another process (milliseconds under TCG).
+efi_od() {
+  od -An -v -tx1 <"$1" >${TMPDIR:-/tmp}/rb-od 2>/dev/null || return 1
+  OD=""
+  while read -r _l; do OD="$OD $_l"; done <${TMPDIR:-/tmp}/rb-od
+}
+
+# Boot#### numbers (XXXX) whose description is exactly $EFI_LABEL, into EFI_FOUND.
 efi_entries() {
-  want=$(efi_utf16 "$EFI_LABEL")
-  # shellcheck disable=SC2059
-  want=$(printf "$want" | od -An -v -tx1 | tr -d ' \n')
-  for f in "$EFIVARS"/Boot[0-9A-F][0-9A-F][0-9A-F][0-9A-F]-"$EFI_GLOBAL"; do
-    [ -e "$f" ] || continue
-    # attributes (4), load option attributes (4), file path list length (2),
-    # description; efivarfs files cannot seek, so od reads from the start
-    got=$(od -An -v -tx1 <"$f" | tr -d ' \n')
-    case "${got#????????????????????}" in "$want"*) ;; *) continue ;; esac
-    f=${f##*/Boot}; echo "${f%%-*}"
+  E=""; e_ucs2z "$EFI_LABEL"
+  gpt_file ${TMPDIR:-/tmp}/rb-efilabel "$E" && efi_od ${TMPDIR:-/tmp}/rb-efilabel || return 1
+  _want=$OD EFI_FOUND=""
+  for _f in "$EFIVARS"/Boot[0-9A-F][0-9A-F][0-9A-F][0-9A-F]-"$EFI_GLOBAL"; do
+    [ -e "$_f" ] && efi_od "$_f" || continue
+    # attributes (4), load option attributes (4), file path list length (2), description
+    case "${OD#??????????????????????????????}" in "$_want"*) ;; *) continue ;; esac
+    _f=${_f##*/Boot}; EFI_FOUND="$EFI_FOUND ${_f%%-*}"
   done
 }
 
-# BootOrder as XXXX words, one per line.
+# BootOrder as upper-case XXXX words, into EFI_ORDER.
 efi_boot_order() {
-  f="$EFIVARS/BootOrder-$EFI_GLOBAL"
-  [ -e "$f" ] || return 0
-  od -An -v -tx1 <"$f" | tr -s ' \n' '\n\n' | grep . | tail -n +5 | while read -r lo && read -r hi; do
-    echo "$hi$lo" | tr 'a-f' 'A-F'
+  EFI_ORDER=""
+  _f="$EFIVARS/BootOrder-$EFI_GLOBAL"
+  [ -e "$_f" ] && efi_od "$_f" || return 0
+  # shellcheck disable=SC2086
+  set -- $OD
+  [ $# -ge 4 ] && shift 4
+  while [ $# -ge 2 ]; do
+    hex2 $((0x$2)); _o=$X; hex2 $((0x$1)); EFI_ORDER="$EFI_ORDER $_o$X"
+    shift 2
   done
+}
+
+# E := the EFI_LOAD_OPTION "rescuebox" for partition 1 at LBA $1, $2 LBAs long,
+# partition GUID $3 (on-disk hex): attributes (active), path list length,
+# description; the path list: HD node (42 bytes: partition 1, start, size,
+# GPT signature), file path node, end node.
+e_load_option() { # start size guid
+  _pl=$((4 + 2 * ${#EFI_LOADER} + 2))
+  E=""; e_le 1 4; e_le $((42 + _pl + 4)) 2; e_ucs2z "$EFI_LABEL"
+  E="$E\\004\\001"; e_le 42 2; e_le 1 4; e_le "$1" 8; e_le "$2" 8; e_hex "$3"; E="$E\\002\\002"
+  E="$E\\004\\004"; e_le $_pl 2; e_ucs2z "$EFI_LOADER"; E="$E\\177\\377\\004\\000"
 }
 
 # UEFI only: (re)creates the entry on partition 1 (ESP) of disk $1, first in
@@ -57,32 +80,28 @@ efiboot_register() { # disk
     mount -t efivarfs efivarfs "$EFIVARS" 2>/dev/null || { rb_step efiboot skip reason=no-efivars; return 0; }
   fi
   grep -q " $EFIVARS efivarfs rw" /proc/mounts || { rb_step efiboot skip reason=efivars-ro; return 0; }
-  set -- $(gpt_entry "$d" 1)
-  [ $# -eq 3 ] || { rb_step efiboot skip reason=no-esp-entry; return 0; }
-  rb_eb_guid=$1 rb_eb_start=$2 rb_eb_size=$3
-  for rb_eb_n in $(efi_entries); do
+  gpt_entry "$d" 1 || { rb_step efiboot skip reason=no-esp-entry; return 0; }
+  efi_entries
+  for rb_eb_n in $EFI_FOUND; do
     rm -f "$EFIVARS/Boot$rb_eb_n-$EFI_GLOBAL" 2>/dev/null || { rb_step efiboot skip reason=delete-failed entry="Boot$rb_eb_n"; return 0; }
   done
   i=0
   while [ $i -lt 65535 ]; do
-    rb_eb_n=$(printf %04X $i)
+    hex2 $((i >> 8)); rb_eb_n=$X; hex2 $((i & 255)); rb_eb_n=$rb_eb_n$X
     [ -e "$EFIVARS/Boot$rb_eb_n-$EFI_GLOBAL" ] || break
     i=$((i + 1))
   done
-  path=$(efi_utf16 "$EFI_LOADER")
-  plen=$((4 + 2 * ${#EFI_LOADER} + 2))
-  # HD node (42 bytes): partition 1, start, size, GPT signature; file path node; end node
-  dp="\\004\\001$(gpt_le 42 2)$(gpt_le 1 4)$(gpt_le "$rb_eb_start" 8)$(gpt_le "$rb_eb_size" 8)$(gpt_hex "$rb_eb_guid")\\002\\002"
-  dp="$dp\\004\\004$(gpt_le $plen 2)$path\\177\\377\\004\\000"
-  opt="$(gpt_le 1 4)$(gpt_le $((42 + plen + 4)) 2)$(efi_utf16 "$EFI_LABEL")$dp"
-  efi_var_write "Boot$rb_eb_n" "$opt" 2>/tmp/rb-efiboot.log ||
+  e_load_option "$GPT_E_START" "$GPT_E_SIZE" "$GPT_E_GUID"
+  efi_var_write "Boot$rb_eb_n" "$E" 2>/tmp/rb-efiboot.log ||
     { sed 's/^/rescuebox: efiboot: /' /tmp/rb-efiboot.log; rb_step efiboot skip reason=create-failed; return 0; }
-  case " $(efi_entries | tr '\n' ' ')" in *" $rb_eb_n "*) ;; *) rb_step efiboot skip reason=not-found; return 0 ;; esac
-  order="$(gpt_le $((0x$rb_eb_n)) 2)"
-  # without the entries deleted above (as efibootmgr -B does)
-  for o in $(efi_boot_order); do
-    [ "$o" != "$rb_eb_n" ] && [ -e "$EFIVARS/Boot$o-$EFI_GLOBAL" ] && order="$order$(gpt_le $((0x$o)) 2)"
+  efi_entries
+  case "$EFI_FOUND " in *" $rb_eb_n "*) ;; *) rb_step efiboot skip reason=not-found; return 0 ;; esac
+  # first, then the old order without the entries deleted above (as efibootmgr -B does)
+  E=""; e_le $((0x$rb_eb_n)) 2
+  efi_boot_order
+  for o in $EFI_ORDER; do
+    [ "$o" != "$rb_eb_n" ] && [ -e "$EFIVARS/Boot$o-$EFI_GLOBAL" ] && e_le $((0x$o)) 2
   done
-  efi_var_write BootOrder "$order" 2>/dev/null || { rb_step efiboot skip reason=order-failed entry="Boot$rb_eb_n"; return 0; }
+  efi_var_write BootOrder "$E" 2>/dev/null || { rb_step efiboot skip reason=order-failed entry="Boot$rb_eb_n"; return 0; }
   rb_step efiboot ok "entry=Boot$rb_eb_n"
 }

@@ -2,7 +2,7 @@
 # Finds the system image and verifies it before anything is written.
 #   rb.image=http://HOST:PORT/system-v1.img   (or a path, e.g. on a mounted medium)
 #   rb.manifest=URL  default: the image URL with .img replaced by .json
-# The manifest is {"version":..,"sha256":..,"size":..[,"md5":..]}; the image is fetched
+# The manifest is {"version":..,"sha256":..,"size":..[,"crc32":..][,"md5":..]}; the image is fetched
 # into RAM (/tmp) and its size and sha256 checked against the manifest.
 # Runs in the background from the installer's start; fetch_wait collects it,
 # from the installer's shell or from a subshell (install.sh's disk job).
@@ -55,8 +55,9 @@ fetch_ensure() {
 }
 
 # Waits for the background fetch; sets IMG_FILE IMG_VERSION IMG_SIZE IMG_SHA
-# and IMG_SUM, the read-back check: the manifest's md5 when it has one (half
-# the CPU of sha256 under TCG), else its sha256.
+# and IMG_SUM, the read-back check: the manifest's crc32 when it has one (64 MB
+# under TCG: crc32 0.6 s, md5 1.0 s, sha256 1.7-2.9 s), else its md5, else its
+# sha256.
 # Polls the job's status file instead of `wait`, which only works in the shell
 # that started the job.
 fetch_wait() {
@@ -70,4 +71,6 @@ fetch_wait() {
   IMG_SUM="sha256 $IMG_SHA"
   m=$(json_field md5 "$FETCH_DIR/manifest.json")
   case "$m" in ????????????????????????????????) IMG_SUM="md5 $m" ;; esac
+  m=$(json_field crc32 "$FETCH_DIR/manifest.json")
+  case "$m" in ????????) IMG_SUM="crc32 $m" ;; esac
 }

@@ -26,12 +26,14 @@ partition_disk() {
   b=$((a + slot * mib)) data=$((a + 2 * slot * mib))
   # data ends on a MiB boundary before the backup table
   end=$(( (n - 2 - 16384 / ss + 1) / mib * mib - 1 ))
-  lin=$(gpt_guid "$GPT_LINUX_TYPE")
-  gpt_write "$d" "$esp $((a - 1)) $(gpt_guid "$GPT_ESP_TYPE") rb-esp-$id
+  gpt_guid "$GPT_LINUX_TYPE"; lin=$GPT_GUID
+  gpt_guid "$GPT_ESP_TYPE"; espt=$GPT_GUID
+  gpt_guid "$GPT_BIOS_TYPE"
+  gpt_write "$d" "$esp $((a - 1)) $espt rb-esp-$id
 $a $((b - 1)) $lin rb-A-$id
 $b $((data - 1)) $lin rb-B-$id
 $data $end $lin rb-data-$id
-2048 4095 $(gpt_guid "$GPT_BIOS_TYPE") rb-bios-$id" || { rb_fail reason=gpt-write; return 1; }
+2048 4095 $GPT_GUID rb-bios-$id" || { rb_fail reason=gpt-write; return 1; }
   for p in esp A B data bios; do rb_wait_part "rb-$p-$id" 10 >/dev/null || { rb_fail "reason=no-partition-$p"; return 1; }; done
   # Slot B stays empty until an update: no old squashfs or configuration block
   # (its last 64 KiB) from an earlier install there. A, the ESP and data are
