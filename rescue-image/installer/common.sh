@@ -26,6 +26,25 @@ rb_sleep() {
   read -r -t "$1" _ <>/tmp/rb-sleep
   return 0
 }
+# Ends an rb_sleep in progress early: a background job calls it when it has
+# written the status a poller waits for (opening the FIFO read-write never blocks).
+rb_wake() {
+  [ -p /tmp/rb-sleep ] && echo 1<>/tmp/rb-sleep
+  return 0
+}
+
+# RB_HEX := 32 random hex digits (RB_UUID: the same as a UUID, or empty), from the kernel's UUID generator rather than
+# /dev/urandom: before the kernel's RNG is seeded (a CPU without RDRAND, e.g.
+# QEMU's default model), the first urandom read spends about a second of CPU
+# generating jitter entropy (1.0 s under TCG); this one never waits. Names and
+# GUIDs need uniqueness, not secrecy.
+rb_random_hex() {
+  if IFS=- read -r _a _b _c _d _e </proc/sys/kernel/random/uuid 2>/dev/null; then
+    RB_HEX=$_a$_b$_c$_d$_e RB_UUID=$_a-$_b-$_c-$_d-$_e
+  else
+    RB_HEX=$(hexdump -n 16 -e '16/1 "%02x"' /dev/urandom) RB_UUID=""
+  fi
+}
 
 # RB-STEP <phase> <status> [key=value ...]; see docs/installer-protocol.md.
 rb_step() { echo "RB-STEP $*"; }

@@ -54,7 +54,7 @@ install_disk() { # disk
   rb_phase image
   image_open "$IMG_FILE" || { rb_fail reason=image; return 1; }
   rb_ok
-  id=$(hexdump -n 4 -e '4/1 "%02x"' /dev/urandom)
+  rb_random_hex; id=${RB_HEX%????????????????????????}
   rb_phase partition
   partition_disk "$d" "$id" $(( (IMG_SIZE + 65536) / 1048576 + 1 )) || { image_close; return 1; }
   rb_ok "disk=/dev/$d" "id=$id"

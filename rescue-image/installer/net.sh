@@ -16,6 +16,7 @@ net_iface() {
 net_start() {
   mkdir /tmp/rb-net 2>/dev/null || return 0
   (
+    trap rb_wake EXIT
     rb_phase net
     ifc=$(net_iface) || { rb_fail "reason=no-nic"; echo fail >/tmp/rb-net/status; exit 1; }
     ip link set lo up

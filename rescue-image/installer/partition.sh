@@ -48,5 +48,9 @@ mkfs_all() {
   mkdosfs -n RBESP "$(part_dev "$d" 1)" >/dev/null 2>&1 || return 1
   # the image's own mke2fs (image_open mounted it), run inside it for its libraries
   mount -o bind /dev "$RB_IMG/dev" && mount -o bind /proc "$RB_IMG/proc" || return 1
-  chroot "$RB_IMG" /usr/sbin/mke2fs -q -F -t ext4 -L rbdata -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$(part_dev "$d" 4)" || return 1
+  # UUID and hash seed given, so mke2fs does not read /dev/urandom (see rb_random_hex)
+  rb_random_hex; fsuuid=$RB_UUID
+  rb_random_hex; seed=${RB_UUID:+,hash_seed=$RB_UUID}
+  chroot "$RB_IMG" /usr/sbin/mke2fs -q -F -t ext4 -L rbdata ${fsuuid:+-U "$fsuuid"} \
+    -E "lazy_itable_init=1,lazy_journal_init=1,nodiscard$seed" "$(part_dev "$d" 4)" || return 1
 }

@@ -8,7 +8,7 @@
 slot_write() { # partition device, image file, "crc32|md5|sha256 HEX" of it
   dev=$1 img=$2 sum=$3
   size=$(stat -c %s "$img")
-  psz=$(($(cat "/sys/class/block/${dev#/dev/}/size") * 512))
+  read -r psz <"/sys/class/block/${dev#/dev/}/size"; psz=$((psz * 512))
   [ $((size + 65536)) -le "$psz" ] || { rb_fail "reason=slot-too-small size=$size slot=$psz"; return 1; }
   # Large blocks, O_DIRECT (no second copy through the page cache) when the
   # size allows it; fsync flushes the disk's cache before the read-back.
@@ -29,7 +29,8 @@ slot_write() { # partition device, image file, "crc32|md5|sha256 HEX" of it
 slot_readback() { # device, size, "crc32|md5|sha256 HEX"
   dev=$1 size=$2 algo=${3%% *} want=${3#* }
   case "$algo" in crc32) sumcmd=crc32 ;; *) sumcmd=${algo}sum ;; esac
-  avail=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
+  avail=0
+  while read -r k v _; do [ "$k" = MemAvailable: ] && { avail=$((v / 1024)); break; }; done </proc/meminfo
   rb=/tmp/rb-readback
   got=""
   if [ $((size % 4096)) -eq 0 ] && [ "${avail:-0}" -gt $((size / 1048576 + 64)) ] &&

@@ -27,6 +27,7 @@ import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
 import { ensureCliBundle, libraryPowerStatus } from './power-fanout.ts';
+import { median } from './median.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const AREA = 'ipmi fleet';
@@ -113,10 +114,6 @@ function directNote(xs: (Ran & { errors: number })[]): string {
 }
 
 const best = (xs: number[]): number => Math.min(...xs);
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const load = (): string => loadavg()[0]?.toFixed(1) ?? '?';
 
 async function sessionSetup(addr: string): Promise<BenchRow[]> {

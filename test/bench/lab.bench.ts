@@ -6,6 +6,7 @@ import { freeTcpPort } from '../../lab/vm/ports.ts';
 import { chooseAccel } from '../../lab/vm/accel-probe.ts';
 import { TcpTransport } from '../../bmc-adapters/tcp/tcp-transport.ts';
 import type { BenchRow } from './types.ts';
+import { median } from './median.ts';
 
 /** Lab machine power-on → shell prompt, and ACPI power-off, median of a few runs. */
 const RUNS = 3;
@@ -42,7 +43,6 @@ async function once(dir: string, i: number): Promise<{ qmp: number; ready: numbe
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function run(): Promise<BenchRow[]> {
   const verdict = await chooseAccel();

@@ -14,11 +14,14 @@ import {
   KERNEL_APPEND, dist, initrd, iso, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir,
 } from '../rescue/helpers.ts';
 import { runPowerCuts } from '../rescue/powercut.ts';
+import { median } from './median.ts';
 
 const area = 'rescue';
 const MB = 1_000_000;
 // A fast operator: every answer typed 1 s after its question appears (an IP address takes longer).
 const OPERATOR_SECONDS_PER_ANSWER = 1;
+// TCG speed on a shared host swings by half from one run to the next: the paced install runs this often, the median counts.
+const PACED_RUNS = 3;
 const installerDir = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
 
 function row(metric: string, value: number, unit: string, target?: { text: string; ok: boolean }, note?: string): BenchRow {
@@ -48,6 +51,7 @@ export async function run(): Promise<BenchRow[]> {
   try {
     makeDisk(join(dir, 'disk.img'), 512);
     makeDisk(join(dir, 'disk-at-once.img'), 512);
+    for (let i = 2; i <= PACED_RUNS; i++) makeDisk(join(dir, `disk-paced-${i}.img`), 512);
     // Interactive fresh install of a 64 MB image over serial, twice: at an operator's
     // pace (what a person waits for after the last Enter; the disk work runs while
     // hostname and network are typed) and with every answer typed at once (machine-bound:
@@ -68,12 +72,19 @@ export async function run(): Promise<BenchRow[]> {
       await v.exited;
       return { tPrompt, tLast, tDone, log: v.serial.text };
     };
+    // The installed disk of the first run is the one booted below; the others only time the install.
     const paced = await install('install', 'disk.img', OPERATOR_SECONDS_PER_ANSWER);
+    const pacedWaits = [paced.tDone - paced.tLast];
+    for (let i = 2; i <= PACED_RUNS; i++) {
+      const r = await install(`install-paced-${i}`, `disk-paced-${i}.img`, OPERATOR_SECONDS_PER_ANSWER);
+      pacedWaits.push(r.tDone - r.tLast);
+    }
+    const pacedWait = median(pacedWaits);
     rows.push(row('power-on -> installer prompt (OVMF, ISO)', +paced.tPrompt.toFixed(1), 's', undefined, `accel ${accel()}`));
     const imageMB = (big.size / MB).toFixed(0);
-    rows.push(row(`last Enter -> installation done (${imageMB} MB image), operator pace`, +(paced.tDone - paced.tLast).toFixed(1), 's',
-      { text: '<= 3 s', ok: paced.tDone - paced.tLast <= 3 },
-      `each answer typed ${OPERATOR_SECONDS_PER_ANSWER} s after its question; fetch + verify from the installer start, disk work from the confirmation (2nd question)`));
+    rows.push(row(`last Enter -> installation done (${imageMB} MB image), operator pace, median of ${PACED_RUNS}`, +pacedWait.toFixed(1), 's',
+      { text: '<= 3 s', ok: pacedWait <= 3 },
+      `runs ${pacedWaits.map((w) => w.toFixed(1)).join(', ')} s; each answer typed ${OPERATOR_SECONDS_PER_ANSWER} s after its question; fetch + verify from the installer start, disk work from verify ok`));
     const atOnce = await install('install-at-once', 'disk-at-once.img', 0);
     rows.push(row(`last Enter -> installation done (${imageMB} MB image), answers typed at once`, +(atOnce.tDone - atOnce.tLast).toFixed(1), 's', undefined,
       'machine-bound: fetch, verify, partition, mkfs, write + read-back, bootloader all after the last Enter'));

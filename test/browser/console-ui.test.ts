@@ -49,14 +49,32 @@ async function waitForText(page: Page, testId: string, want: RegExp): Promise<vo
   );
 }
 
-/** The lab-1 transcript (all rotated files, in order) as text. */
-function transcriptText(dataDir: string): string {
+/**
+ * The lab-1 transcript (all rotated files, in order) read as asciicast events:
+ * output joined across events (a serial line delivers a line in as many
+ * chunks as it likes), markers as a list.
+ */
+function transcript(dataDir: string): { output: string; markers: string[] } {
   const dir = join(dataDir, 'transcripts', 'lab-1');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.cast'))
-    .sort()
-    .map((f) => readFileSync(join(dir, f), 'utf8'))
-    .join('');
+  let output = '';
+  const markers: string[] = [];
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cast')).sort();
+  for (const f of files) {
+    const lines = readFileSync(join(dir, f), 'utf8').split('\n');
+    // Line 1 is the header; the last line may be half-written while we read.
+    for (const line of lines.slice(1)) {
+      let ev: unknown;
+      try {
+        ev = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (!Array.isArray(ev) || typeof ev[2] !== 'string') continue;
+      if (ev[1] === 'o') output += ev[2];
+      else if (ev[1] === 'm') markers.push(ev[2]);
+    }
+  }
+  return { output, markers };
 }
 
 /** Polls a condition on server-side state (a file) until it holds or the deadline passes. */
@@ -167,8 +185,9 @@ describe('console UI in chromium', { timeout: 240_000 }, () => {
     await waitForLine(c, `rb-${tag}-four`);
     // The transcript marks the gap and names who typed.
     await eventually('gap markers and the typist in the transcript', () => {
-      const t = transcriptText(app.dataDir);
-      return t.includes('rb:gap-start') && t.includes('rb:gap-end') && t.includes('rb:input user=oper') && t.includes(`rb-${tag}-four`);
+      const { output, markers } = transcript(app.dataDir);
+      const has = (prefix: string): boolean => markers.some((m) => m.startsWith(prefix));
+      return has('rb:gap-start') && has('rb:gap-end') && has('rb:input user=oper') && output.includes(`rb-${tag}-four`);
     });
   });
 

@@ -16,7 +16,7 @@ const installer = fileURLToPath(new URL('../../rescue-image/installer/', import.
 const GLOBAL = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
 
 function sh(script: string, env: Record<string, string>): string {
-  return execFileSync('busybox', ['sh', '-c', `. ${installer}gpt.sh; . ${installer}efiboot.sh; ${script}`], {
+  return execFileSync('busybox', ['sh', '-c', `. ${installer}common.sh; . ${installer}gpt.sh; . ${installer}efiboot.sh; ${script}`], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     encoding: 'utf8',
   });
