@@ -33,11 +33,12 @@ rb_wake() {
   return 0
 }
 
-# RB_HEX := 32 random hex digits (RB_UUID: the same as a UUID, or empty), from the kernel's UUID generator rather than
-# /dev/urandom: before the kernel's RNG is seeded (a CPU without RDRAND, e.g.
-# QEMU's default model), the first urandom read spends about a second of CPU
-# generating jitter entropy (1.0 s under TCG); this one never waits. Names and
-# GUIDs need uniqueness, not secrecy.
+# RB_HEX := 32 random hex digits, RB_UUID := the same as a UUID (empty in the
+# fallback). From the kernel's UUID generator rather than /dev/urandom: before
+# the kernel's RNG is seeded (a CPU without RDRAND, e.g. QEMU's default model),
+# the first urandom read spends about a second of CPU generating jitter entropy
+# (1.0 s under TCG); this one never waits. Names and GUIDs need uniqueness, not
+# secrecy.
 rb_random_hex() {
   if IFS=- read -r _a _b _c _d _e </proc/sys/kernel/random/uuid 2>/dev/null; then
     RB_HEX=$_a$_b$_c$_d$_e RB_UUID=$_a-$_b-$_c-$_d-$_e

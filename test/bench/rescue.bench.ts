@@ -52,10 +52,10 @@ export async function run(): Promise<BenchRow[]> {
     makeDisk(join(dir, 'disk.img'), 512);
     makeDisk(join(dir, 'disk-at-once.img'), 512);
     for (let i = 2; i <= PACED_RUNS; i++) makeDisk(join(dir, `disk-paced-${i}.img`), 512);
-    // Interactive fresh install of a 64 MB image over serial, twice: at an operator's
-    // pace (what a person waits for after the last Enter; the disk work runs while
-    // hostname and network are typed) and with every answer typed at once (machine-bound:
-    // all of fetch, verify, disk work after the last Enter).
+    // Interactive fresh install of a 64 MB image over serial: PACED_RUNS times at an
+    // operator's pace (what a person waits for after the last Enter; the disk work runs
+    // while hostname and network are typed) and once with every answer typed at once
+    // (machine-bound: all of fetch, verify, disk work after the last Enter).
     const install = async (name: string, disk: string, paceS: number): Promise<{ tPrompt: number; tLast: number; tDone: number; log: string }> => {
       const v = vm({ iso, bootCdrom: true, noReboot: true, disks: [join(dir, disk)], fwCmdline: `rb.image=${srv.url('system-big.img')}` }, name);
       const answers: [string, string][] = [['disk', '\r'], ['confirm', '\r'], ['hostname', '\r'], ['ip', '10.0.2.15/24\r'], ['gw', '10.0.2.2\r']];
