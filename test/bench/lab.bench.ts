@@ -43,7 +43,6 @@ async function once(dir: string, i: number): Promise<{ qmp: number; ready: numbe
   }
 }
 
-
 export async function run(): Promise<BenchRow[]> {
   const verdict = await chooseAccel();
   const dir = mkdtempSync(join(tmpdir(), 'rb-bench-lab-'));

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,6 +14,7 @@ import { buildUi } from '../../ui/build.ts';
 import { startAppliance, type Appliance } from '../helpers/appliance.ts';
 import { launchChromium, loginPage, type PageWindow } from '../helpers/browser.ts';
 import { pollUntil } from '../helpers/poll.ts';
+import { readTranscripts } from '../console/helpers/transcript-reader.ts';
 
 const WAIT = { timeout: 30_000 };
 const screenshotDir = join(import.meta.dirname, '..', '..', 'var', 'screenshots');
@@ -50,31 +51,13 @@ async function waitForText(page: Page, testId: string, want: RegExp): Promise<vo
 }
 
 /**
- * The lab-1 transcript (all rotated files, in order) read as asciicast events:
- * output joined across events (a serial line delivers a line in as many
- * chunks as it likes), markers as a list.
+ * The lab-1 transcript (all rotated files, in order): output joined across events
+ * (a serial line delivers a line in as many chunks as it likes), markers as a list.
  */
 function transcript(dataDir: string): { output: string; markers: string[] } {
   const dir = join(dataDir, 'transcripts', 'lab-1');
-  let output = '';
-  const markers: string[] = [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cast')).sort();
-  for (const f of files) {
-    const lines = readFileSync(join(dir, f), 'utf8').split('\n');
-    // Line 1 is the header; the last line may be half-written while we read.
-    for (const line of lines.slice(1)) {
-      let ev: unknown;
-      try {
-        ev = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      if (!Array.isArray(ev) || typeof ev[2] !== 'string') continue;
-      if (ev[1] === 'o') output += ev[2];
-      else if (ev[1] === 'm') markers.push(ev[2]);
-    }
-  }
-  return { output, markers };
+  const { output, markers } = readTranscripts(readdirSync(dir).filter((f) => f.endsWith('.cast')).sort().map((f) => join(dir, f)));
+  return { output: output.toString('utf8'), markers };
 }
 
 /** Polls a condition on server-side state (a file) until it holds or the deadline passes. */

@@ -9,18 +9,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeDisk, removeDir, tempDir } from './helpers.ts';
+import { installerSh, makeDisk, removeDir, tempDir } from './helpers.ts';
 
-const installer = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
 const GLOBAL = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
 
-function sh(script: string, env: Record<string, string>): string {
-  return execFileSync('busybox', ['sh', '-c', `. ${installer}common.sh; . ${installer}gpt.sh; . ${installer}efiboot.sh; ${script}`], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    encoding: 'utf8',
-  });
-}
+const sh = (script: string, env: Record<string, string>): string => installerSh(['common', 'gpt', 'efiboot'], script, env);
 
 /** On-disk GUID hex (first three fields little endian) as the textual form sfdisk prints. */
 function guidText(hex: string): string {

@@ -5,20 +5,11 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { removeDir, tempDir } from './helpers.ts';
+import { installerSh, removeDir, tempDir } from './helpers.ts';
 
-const installer = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
-
-function sh(script: string): string {
-  return execFileSync('busybox', ['sh', '-c', `. ${installer}common.sh; . ${installer}fetch.sh; ${script}`], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    encoding: 'utf8',
-  });
-}
+const sh = (script: string): string => installerSh(['common', 'fetch'], script);
 
 describe('installer shell helpers', () => {
   const dir = tempDir('helpers-sh');

@@ -1,4 +1,5 @@
 /** Shared fixtures of the rescue-image tests: built artefacts, an image server, disks. */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,6 +30,21 @@ export function tempDir(prefix: string): string {
 }
 export function removeDir(d: string): void {
   rmSync(d, { recursive: true, force: true });
+}
+
+const installerDir = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
+
+/**
+ * Runs `script` on the host's busybox sh (the same busybox-static the initramfs
+ * carries) after sourcing the named installer files (`common` for common.sh), with
+ * only PATH and `env` in the environment; returns its stdout.
+ */
+export function installerSh(files: string[], script: string, env: Record<string, string> = {}): string {
+  const sources = files.map((f) => `. ${installerDir}${f}.sh; `).join('');
+  return execFileSync('busybox', ['sh', '-c', `${sources}${script}`], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    encoding: 'utf8',
+  });
 }
 
 /** A sparse raw disk of `mib` MiB. */

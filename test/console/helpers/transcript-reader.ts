@@ -12,7 +12,9 @@ export interface ParsedTranscript {
 }
 
 export function readTranscript(file: string): ParsedTranscript {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+  const text = readFileSync(file, 'utf8');
+  // Every event ends with a newline: text after the last one is an event still being written.
+  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l.length > 0);
   const header = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
   const events = lines.slice(1).map((l) => JSON.parse(l) as [number, string, string]);
   const first = events[0];
