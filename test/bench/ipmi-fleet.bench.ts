@@ -2,7 +2,9 @@
  * IPMI fan-out against BMC-only lab BMCs (lab/bmc/fleet-main.ts, its own process): the one
  * comparison of power status at 200 and 1000 BMCs, our CLI process against FreeIPMI ipmipower
  * in the same run, whole process wall time (start-up included), interleaved rounds, best and
- * median of each; our library in-process as secondary rows. Also session setup against
+ * median of each, with both processes' CPU and the fleet's meanwhile; our library in-process as
+ * secondary rows, and at 200 BMCs the node floor (the same datagrams from a fresh node process, no
+ * IPMI: node-floor/client.mjs), which shows what the IPMI work costs. Also session setup against
  * ipmitool and SOL throughput at the maximum payload size.
  * The CLI runs the way `npm run setup` installs it: the `rescuebox` command (bin/rescuebox, the
  * launcher package.json names) on the esbuild bundle (scripts/build.d/60-cli.sh), rebuilt here
@@ -15,7 +17,7 @@
  * file, never argv.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,14 +30,30 @@ import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
 import { ensureCliBundle, libraryPowerStatus } from './power-fanout.ts';
 import { median } from './median.ts';
+import { startEchoPeers } from './node-floor/echo-peers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const AREA = 'ipmi fleet';
 const PASSWORD = 'fleet-bench-pw';
 const USER = 'admin';
 
-type Ran = TimedRun;
-const exec = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Ran> => timedExec(cmd, args, env, timeoutMs);
+/** A timed run, and the CPU the fleet process spent meanwhile (it shares the machine's 2 cores). */
+type Ran = TimedRun & { fleetCpuMs?: number };
+let fleetPid: number | undefined;
+
+/** utime + stime of a process, from /proc (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces: state is [0], utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Ran> {
+  const before = fleetPid !== undefined ? processCpuMs(fleetPid) : undefined;
+  const r = await timedExec(cmd, args, env, timeoutMs);
+  return before !== undefined && fleetPid !== undefined ? { ...r, fleetCpuMs: processCpuMs(fleetPid) - before } : r;
+}
 
 async function startFleetProcess(count: number): Promise<{ child: ChildProcess; addresses: string[]; rssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'lab/bmc/fleet-main.ts', '--count', String(count), '--spread'], {
@@ -114,6 +132,17 @@ function directNote(xs: (Ran & { errors: number })[]): string {
 }
 
 const best = (xs: number[]): number => Math.min(...xs);
+
+/** The CPU of a client run, and of the fleet meanwhile: on 2 cores their sum bounds the wall time from below. */
+const cpuNote = (r: Ran): string => `CPU ${r.cpuMs !== undefined ? Math.round(r.cpuMs) : '?'} ms (user+sys), fleet process ${r.fleetCpuMs ?? '?'} ms meanwhile`;
+
+/** The node-floor client against the echo peers, as the launcher runs node for `ipmi` (no NODE_EXTRA_CA_CERTS). */
+async function nodeFloor(addrs: string[]): Promise<Ran> {
+  const r = await exec(process.execPath, ['test/bench/node-floor/client.mjs', addrs.join(',')], { NODE_EXTRA_CA_CERTS: undefined });
+  if (r.stdout.trim() !== `done ${addrs.length}`) throw new Error(`node-floor client: ${r.stdout}${r.stderr}`);
+  return r;
+}
+
 const load = (): string => loadavg()[0]?.toFixed(1) ?? '?';
 
 async function sessionSetup(addr: string): Promise<BenchRow[]> {
@@ -197,6 +226,8 @@ export async function run(): Promise<BenchRow[]> {
   // Built once, before any figure: every CLI run below times the same build.
   const bundled = await ensureCliBundle();
   const fleet = await startFleetProcess(1000);
+  fleetPid = fleet.child.pid;
+  const echo = await startEchoPeers(200);
   const dir = mkdtempSync(join(tmpdir(), 'rb-ipmi-bench-'));
   const conf = join(dir, 'freeipmi.conf');
   writeFileSync(conf, `username ${USER}\npassword ${PASSWORD}\ncipher-suite-id 17\nprivilege-level ADMIN\n`, { mode: 0o600 });
@@ -204,7 +235,9 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ area: AREA, metric: 'fleet process RSS, 1000 BMC-only virtual BMCs', value: fleet.rssMb, unit: 'MB' });
     const startups: number[] = [];
     const directStartups: number[] = [];
+    const bareNode: number[] = [];
     for (let i = 0; i < 5; i++) {
+      bareNode.push((await exec(process.execPath, ['-e', '0'], { NODE_EXTRA_CA_CERTS: undefined })).ms);
       startups.push((await exec('bin/rescuebox', ['ipmi', '--help'])).ms);
       directStartups.push((await exec(process.execPath, ['bin/rescuebox.js', 'ipmi', '--help'])).ms);
     }
@@ -214,7 +247,7 @@ export async function run(): Promise<BenchRow[]> {
       metric: 'rescuebox CLI start-up (ipmi --help)',
       value: Math.round(best(startups)),
       unit: 'ms',
-      note: `best of 5 (median ${Math.round(median(startups))}), bin/rescuebox, ${bundled ? 'esbuild bundle' : 'tsx: bundle build failed'}; ${caFile ? `node bin/rescuebox.js directly, loading NODE_EXTRA_CA_CERTS=${caFile}, best ${Math.round(best(directStartups))} (median ${Math.round(median(directStartups))}), interleaved` : `NODE_EXTRA_CA_CERTS unset here: node bin/rescuebox.js directly best ${Math.round(best(directStartups))}`}; through tsx (sources newer than the bundle) ${Math.round(tsxStart.ms)} ms; included in every CLI figure below`,
+      note: `best of 5 (median ${Math.round(median(startups))}), bin/rescuebox, ${bundled ? 'esbuild bundle' : 'tsx: bundle build failed'}; ${caFile ? `node bin/rescuebox.js directly, loading NODE_EXTRA_CA_CERTS=${caFile}, best ${Math.round(best(directStartups))} (median ${Math.round(median(directStartups))}), interleaved` : `NODE_EXTRA_CA_CERTS unset here: node bin/rescuebox.js directly best ${Math.round(best(directStartups))}`}; through tsx (sources newer than the bundle) ${Math.round(tsxStart.ms)} ms; included in every CLI figure below; node -e 0 alone best ${Math.round(best(bareNode))} (median ${Math.round(median(bareNode))})`,
     });
     // Warm the fleet's JIT first, or whichever client runs first pays for it.
     await ipmipower(fleet.addresses.slice(0, 200), conf);
@@ -225,12 +258,14 @@ export async function run(): Promise<BenchRow[]> {
       const o: (Ran & { right: number; errors: number })[] = [];
       const fi: (Ran & { right: number; errors: number })[] = [];
       const direct: (Ran & { right: number; errors: number })[] = [];
+      const floor: Ran[] = [];
       const loads: string[] = [];
       // Interleaved, alternating who goes first: the machine is shared and its load moves.
       for (let r = 0; r < rounds; r++) {
         loads.push(load());
         const runs = [async () => fi.push(await ipmipower(addrs, conf)), async () => o.push(await ours(addrs))];
         if (n === 200 && caFile) runs.push(async () => direct.push(await ours(addrs, DIRECT)));
+        if (n === 200) runs.push(async () => floor.push(await nodeFloor(echo.addresses)));
         for (const run of r % 2 === 0 ? runs : runs.reverse()) await run();
       }
       const ob = o.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -247,13 +282,25 @@ export async function run(): Promise<BenchRow[]> {
         unit: 'ms',
         target: n === 200 ? `< ipmipower (${Math.round(fb.ms)} ms)` : '<= 2000 ms',
         ok: (n === 200 ? ob.ms < fb.ms : ob.ms <= 2000) && allRight(o),
-        note: `best of ${rounds} interleaved with ipmipower (median ${Math.round(median(oMs))}, all ${oMs.map(Math.round).join('/')}); faster than ipmipower in ${won}/${rounds} rounds; ${note(ob)}; whole process incl. start-up, bin/rescuebox, ${bundled ? 'bundle' : 'tsx'}${directNote(direct)}; load avg ${loads.join('/')} (2 cores)`,
+        note: `best of ${rounds} interleaved with ipmipower (median ${Math.round(median(oMs))}, all ${oMs.map(Math.round).join('/')}); faster than ipmipower in ${won}/${rounds} rounds; ${note(ob)}; ${cpuNote(ob)}; whole process incl. start-up, bin/rescuebox, ${bundled ? 'bundle' : 'tsx'}${directNote(direct)}; load avg ${loads.join('/')} (2 cores)`,
       });
       const rss = o.map((x) => x.maxRssMb ?? 0);
       if (rss.some((x) => x > 0)) {
         rows.push({ area: AREA, metric: `power status ×${n}: CLI peak RSS`, value: Math.round(Math.max(...rss)), unit: 'MB', ...(n === 1000 ? { target: '<= 100 MB', ok: Math.max(...rss) <= 100 } : {}), note: `highest of ${rounds} runs (lowest ${Math.round(Math.min(...rss))}); /usr/bin/time %M` });
       }
-      rows.push({ area: AREA, metric: `power status ×${n} (ipmipower -D LAN_2_0 --stat)`, value: Math.round(fb.ms), unit: 'ms', note: `best of ${rounds} (median ${Math.round(median(fMs))}, all ${fMs.map(Math.round).join('/')}); ${note(fb)}${fb.maxRssMb !== undefined ? `, peak RSS ${Math.round(fb.maxRssMb)} MB` : ''}` });
+      rows.push({ area: AREA, metric: `power status ×${n} (ipmipower -D LAN_2_0 --stat)`, value: Math.round(fb.ms), unit: 'ms', note: `best of ${rounds} (median ${Math.round(median(fMs))}, all ${fMs.map(Math.round).join('/')}); ${note(fb)}${fb.maxRssMb !== undefined ? `, peak RSS ${Math.round(fb.maxRssMb)} MB` : ''}; ${cpuNote(fb)}` });
+      if (floor.length > 0) {
+        const lMs = floor.map((x) => x.ms);
+        const lb = floor.reduce((a, b) => (b.ms < a.ms ? b : a));
+        const beaten = floor.filter((x, i) => x.ms < (fi[i] as Ran).ms).length;
+        rows.push({
+          area: AREA,
+          metric: `node floor ×${n}: datagrams only, no IPMI (fresh node process)`,
+          value: Math.round(lb.ms),
+          unit: 'ms',
+          note: `best of ${rounds}, same rounds (median ${Math.round(median(lMs))}, all ${lMs.map(Math.round).join('/')}); ahead of ipmipower in ${beaten}/${rounds} rounds; test/bench/node-floor/client.mjs: per BMC the CLI's 6 datagrams (5 answered by an echo peer in the bench process, which does no work), fan-out 64, no crypto, no session; CPU ${lb.cpuMs !== undefined ? Math.round(lb.cpuMs) : '?'} ms (user+sys); NODE_EXTRA_CA_CERTS unset. The gap to the CLI's row is what the IPMI work costs (docs/ipmi.md)`,
+        });
+      }
       const libs = [await library(addrs), await library(addrs)];
       const lb = libs.reduce((a, b) => (b.ms < a.ms ? b : a));
       rows.push({ area: AREA, metric: `power status ×${n} (rescuebox library, in-process; secondary)`, value: Math.round(lb.ms), unit: 'ms', note: `best of 2, forEachBmc (what --hosts runs) from the call to the last answer (${Math.round(lb.closedMs)} ms until it returned: Close Sessions sent, pool closed), bench process under tsx, warm; ${note(lb)}` });
@@ -261,6 +308,8 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(...(await sessionSetup(fleet.addresses[0] as string)));
   } finally {
     fleet.child.kill('SIGTERM');
+    fleetPid = undefined;
+    await echo.close();
     rmSync(dir, { recursive: true, force: true });
   }
   rows.push(...(await solThroughput()));

@@ -12,11 +12,13 @@ export interface TimedRun {
   code: number | null;
   /** The child's own peak RSS (from /usr/bin/time, which reports it per child). */
   maxRssMb?: number;
+  /** The child's CPU time, user + system (from /usr/bin/time, 10 ms resolution). */
+  cpuMs?: number;
 }
 
-/** Runs a command from the repo root, timing it and reading its peak RSS; killed after `timeoutMs`. */
+/** Runs a command from the repo root, timing it and reading its peak RSS and CPU time; killed after `timeoutMs`. */
 export function timedExec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<TimedRun> {
-  const [c, a] = TIME ? [TIME, ['-f', 'RB_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
+  const [c, a] = TIME ? [TIME, ['-f', 'RB_MAXRSS_KB=%M RB_CPU_S=%U+%S', cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(c, a, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -29,8 +31,8 @@ export function timedExec(cmd: string, args: string[], env: NodeJS.ProcessEnv = 
     child.on('close', (code) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
-      const m = /RB_MAXRSS_KB=(\d+)/.exec(stderr);
-      resolve(m ? { ms, stdout, stderr, code, maxRssMb: Number(m[1]) / 1024 } : { ms, stdout, stderr, code });
+      const m = /RB_MAXRSS_KB=(\d+) RB_CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
+      resolve(m ? { ms, stdout, stderr, code, maxRssMb: Number(m[1]) / 1024, cpuMs: (Number(m[2]) + Number(m[3])) * 1000 } : { ms, stdout, stderr, code });
     });
   });
 }
