@@ -29,7 +29,7 @@ import { VirtualBmc } from '../../lab/bmc/virtual-bmc.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
 import { ensureCliBundle, libraryPowerStatus } from './power-fanout.ts';
-import { median } from './median.ts';
+import { fastest, median } from './median.ts';
 import { startEchoPeers } from './node-floor/echo-peers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -268,8 +268,8 @@ export async function run(): Promise<BenchRow[]> {
         if (n === 200) runs.push(async () => floor.push(await nodeFloor(echo.addresses)));
         for (const run of r % 2 === 0 ? runs : runs.reverse()) await run();
       }
-      const ob = o.reduce((a, b) => (b.ms < a.ms ? b : a));
-      const fb = fi.reduce((a, b) => (b.ms < a.ms ? b : a));
+      const ob = fastest(o);
+      const fb = fastest(fi);
       const note = (r: { right: number; errors: number }) => `${r.right}/${n} correct${r.errors ? `, ${r.errors} wrong or failed` : ''}`;
       const allRight = (xs: { errors: number }[]) => xs.every((x) => x.errors === 0);
       const oMs = o.map((x) => x.ms);
@@ -291,7 +291,7 @@ export async function run(): Promise<BenchRow[]> {
       rows.push({ area: AREA, metric: `power status ×${n} (ipmipower -D LAN_2_0 --stat)`, value: Math.round(fb.ms), unit: 'ms', note: `best of ${rounds} (median ${Math.round(median(fMs))}, all ${fMs.map(Math.round).join('/')}); ${note(fb)}${fb.maxRssMb !== undefined ? `, peak RSS ${Math.round(fb.maxRssMb)} MB` : ''}; ${cpuNote(fb)}` });
       if (floor.length > 0) {
         const lMs = floor.map((x) => x.ms);
-        const lb = floor.reduce((a, b) => (b.ms < a.ms ? b : a));
+        const lb = fastest(floor);
         const beaten = floor.filter((x, i) => x.ms < (fi[i] as Ran).ms).length;
         rows.push({
           area: AREA,
@@ -302,7 +302,7 @@ export async function run(): Promise<BenchRow[]> {
         });
       }
       const libs = [await library(addrs), await library(addrs)];
-      const lb = libs.reduce((a, b) => (b.ms < a.ms ? b : a));
+      const lb = fastest(libs);
       rows.push({ area: AREA, metric: `power status ×${n} (rescuebox library, in-process; secondary)`, value: Math.round(lb.ms), unit: 'ms', note: `best of 2, forEachBmc (what --hosts runs) from the call to the last answer (${Math.round(lb.closedMs)} ms until it returned: Close Sessions sent, pool closed), bench process under tsx, warm; ${note(lb)}` });
     }
     rows.push(...(await sessionSetup(fleet.addresses[0] as string)));

@@ -14,7 +14,7 @@ import { startIpmiSim, type IpmiSim } from '../../lab/peers/ipmi-sim.ts';
 import type { BenchRow } from './types.ts';
 import { timedExec, type TimedRun } from './timed-exec.ts';
 import { ensureCliBundle, libraryPowerStatus } from './power-fanout.ts';
-import { median } from './median.ts';
+import { fastest, median } from './median.ts';
 
 const AREA = 'ipmi ipmi_sim fleet';
 const USER = 'admin';
@@ -131,9 +131,8 @@ export async function run(): Promise<BenchRow[]> {
       for (const run of r % 2 === 0 ? runs : runs.reverse()) await run();
     }
     const lib = await library(sims);
-    const bestOf = <T extends { ms: number }>(xs: T[]): T => xs.reduce((a, b) => (b.ms < a.ms ? b : a));
-    const ob = bestOf(o);
-    const fb = bestOf(fi);
+    const ob = fastest(o);
+    const fb = fastest(fi);
     const all = (xs: Ran[]) => `median ${Math.round(median(xs.map((x) => x.ms)))}, all ${xs.map((x) => Math.round(x.ms)).join('/')}`;
     const cpu = (r: Ran) => (r.cpuMs !== undefined ? `, CPU ${Math.round(r.cpuMs)} ms (user+sys)` : '');
     const note = (r: Score) => `${short}${r.right}/${n} correct${r.errors ? `, ${r.errors} wrong or failed` : ''}`;
