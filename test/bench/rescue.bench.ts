@@ -7,11 +7,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './types.ts';
 import { Vm, accel } from '../rescue/qemu-runner.ts';
 import {
-  KERNEL_APPEND, dist, initrd, iso, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir,
+  KERNEL_APPEND, dist, initrd, installerDir, iso, kernel, makeDisk, removeDir, requireBuilt, serveDist, tempDir,
 } from '../rescue/helpers.ts';
 import { runPowerCuts } from '../rescue/powercut.ts';
 import { median } from './median.ts';
@@ -22,7 +21,6 @@ const MB = 1_000_000;
 const OPERATOR_SECONDS_PER_ANSWER = 1;
 // TCG speed on a shared host swings by half from one run to the next: the paced install runs this often, the median counts.
 const PACED_RUNS = 3;
-const installerDir = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
 
 function row(metric: string, value: number, unit: string, target?: { text: string; ok: boolean }, note?: string): BenchRow {
   return { area, metric, value, unit, ...(target ? { target: target.text, ok: target.ok } : {}), ...(note ? { note } : {}) };

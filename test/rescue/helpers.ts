@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { Vm } from './qemu-runner.ts';
 
 export const dist = fileURLToPath(new URL('../../rescue-image/dist/', import.meta.url));
+/** The installer's shell sources (rescue-image/installer/), with a trailing slash. */
+export const installerDir = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
 export const iso = join(dist, 'rescuebox-rescue.iso');
 export const kernel = join(dist, 'vmlinuz');
 export const initrd = join(dist, 'initrd-rescue.img');
@@ -31,8 +33,6 @@ export function tempDir(prefix: string): string {
 export function removeDir(d: string): void {
   rmSync(d, { recursive: true, force: true });
 }
-
-const installerDir = fileURLToPath(new URL('../../rescue-image/installer/', import.meta.url));
 
 /**
  * Runs `script` on the host's busybox sh (the same busybox-static the initramfs
